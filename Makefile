@@ -1,0 +1,45 @@
+# Footing: `make run` to try it, `make test` to check it. Needs only Python 3.12+ and make.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+# uv from PATH when it works; otherwise a private tool venv (a pyenv shim can exist and still fail).
+UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo .tools/bin/uv)
+PYTHON_FOR_TOOLS := $(shell command -v python3 || command -v python)
+
+.PHONY: help install run test lint format migrations-check check-deploy clean
+
+help:
+	@echo "make run    install, migrate, load demo accounts, serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   run the whole test suite (uses DATABASE_URL when set)"
+	@echo "make lint   ruff check and format check"
+
+.tools/bin/uv:
+	$(PYTHON_FOR_TOOLS) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+install: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv)
+	$(UV) sync --frozen
+
+run: install
+	DEBUG=1 $(UV) run --frozen python manage.py migrate --no-input
+	DEBUG=1 $(UV) run --frozen python manage.py seed_demo
+	@echo "Footing is at http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	DEBUG=1 $(UV) run --frozen python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(UV) run --frozen pytest
+
+lint: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+format: install
+	$(UV) run --frozen ruff check --fix .
+	$(UV) run --frozen ruff format .
+
+migrations-check: install
+	DEBUG=1 $(UV) run --frozen python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf .venv .tools staticfiles .pytest_cache .ruff_cache
