@@ -1,0 +1,94 @@
+"""Shared fixtures: the personas, and a phone-sized browser for the e2e tests."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import CoachFactory, UserFactory
+
+
+@pytest.fixture
+def alice(db):
+    """An athlete."""
+    return UserFactory(username="alice", first_name="Alice")
+
+
+@pytest.fixture
+def bob(db):
+    """Alice's coach (linked in later features)."""
+    return CoachFactory(username="bob", first_name="Bob")
+
+
+@pytest.fixture
+def charlie(db):
+    """Another athlete: a stranger to Alice's data."""
+    return UserFactory(username="charlie", first_name="Charlie")
+
+
+@pytest.fixture
+def sam(db):
+    """Staff, in the Catalogue editors group, not a superuser."""
+    user = UserFactory(username="sam", first_name="Sam", is_staff=True)
+    user.groups.add(Group.objects.get(name="Catalogue editors"))
+    return user
+
+
+def _chromium_path() -> str | None:
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured if Path(configured).exists() else None
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium") or ""):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    path = _chromium_path()
+    if path is None:
+        message = "no Chromium at /usr/bin/chromium or CHROMIUM_PATH (apt-get install chromium)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {message}")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(chromium, live_server):
+    """A fresh page at a 390x844 phone viewport, pointed at the live server."""
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844},
+        base_url=live_server.url,
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def pytest_report_header(config) -> str:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db.get('HOST') or db['NAME']})"

@@ -1,0 +1,86 @@
+"""factory-boy factories for users and the catalogue."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import User
+from workouts.models import Circuit, Equipment, Exercise, PrescribedExercise, Routine, Variation
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    first_name = factory.LazyAttribute(lambda u: u.username.capitalize())
+    role = User.Role.ATHLETE
+    password = factory.django.Password(PASSWORD)
+
+
+class CoachFactory(UserFactory):
+    role = User.Role.COACH
+
+
+class EquipmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Equipment
+
+    name = factory.Sequence(lambda n: f"Gadget {n}")
+    slug = factory.Sequence(lambda n: f"gadget-{n}")
+
+
+class ExerciseFactory(DjangoModelFactory):
+    class Meta:
+        model = Exercise
+
+    name = factory.Sequence(lambda n: f"Exercise {n}")
+    slug = factory.Sequence(lambda n: f"exercise-{n}")
+    summary = "A test exercise."
+    how_to = "Stand.\nMove."
+    unit = Exercise.Unit.REPS
+
+
+class VariationFactory(DjangoModelFactory):
+    class Meta:
+        model = Variation
+
+    exercise = factory.SubFactory(ExerciseFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"Level {n}")
+
+
+class RoutineFactory(DjangoModelFactory):
+    class Meta:
+        model = Routine
+
+    name = factory.Sequence(lambda n: f"Routine {n}")
+    slug = factory.Sequence(lambda n: f"routine-{n}")
+    summary = "A test routine."
+    purpose = "Testing."
+    source_credit = "The test suite."
+    order = 10
+
+
+class CircuitFactory(DjangoModelFactory):
+    class Meta:
+        model = Circuit
+
+    routine = factory.SubFactory(RoutineFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"Circuit {n}")
+
+
+class PrescribedExerciseFactory(DjangoModelFactory):
+    class Meta:
+        model = PrescribedExercise
+
+    circuit = factory.SubFactory(CircuitFactory)
+    exercise = factory.SubFactory(ExerciseFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    target_min = 10
+    target_max = 10

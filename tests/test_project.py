@@ -1,0 +1,109 @@
+"""Project-level facts: which database the suite ran on, strict settings, the demo seed."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.db import connection
+
+from accounts.models import User
+from config.env import env_bool, parse_database_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_suite_runs_on_the_database_named_by_database_url():
+    url = os.environ.get("DATABASE_URL", "")
+    expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+    assert connection.vendor == expected
+    print(f"database vendor: {connection.vendor}")
+
+
+def test_database_url_parsing(tmp_path):
+    pg = parse_database_url("postgres://u:p%40ss@db.example:6543/footing", base_dir=tmp_path)
+    assert pg["ENGINE"] == "django.db.backends.postgresql"
+    assert (pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"], pg["NAME"]) == (
+        "u",
+        "p@ss",
+        "db.example",
+        "6543",
+        "footing",
+    )
+    assert parse_database_url("sqlite:///db.sqlite3", base_dir=tmp_path)["NAME"] == str(
+        tmp_path / "db.sqlite3"
+    )
+    with pytest.raises(ImproperlyConfigured, match="not supported"):
+        parse_database_url("mysql://x/y", base_dir=tmp_path)
+    with pytest.raises(ImproperlyConfigured, match="database name"):
+        parse_database_url("postgres://localhost/", base_dir=tmp_path)
+
+
+def test_bad_boolean_is_refused_not_guessed(monkeypatch):
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        env_bool("DEBUG", default=False)
+
+
+def _run_settings(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "HTTPS", "STATIC_MANIFEST", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _run_settings({"DEBUG": "0"}, "check")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = _run_settings(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "k" * 20 + "ZyXw9876-" * 5,
+            "ALLOWED_HOSTS": "footing.example",
+        },
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_the_three_demo_accounts_and_is_safe_twice(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "athlete  / footing-athlete-demo" in out
+    assert User.objects.filter(username__in=["coach", "athlete", "staff"]).count() == 3
+    staff = User.objects.get(username="staff")
+    assert staff.is_staff and staff.groups.filter(name="Catalogue editors").exists()
+    assert User.objects.get(username="coach").role == User.Role.COACH
+    assert User.objects.get(username="athlete").check_password("footing-athlete-demo")
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_in_production(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG=1"):
+        call_command("seed_demo")
