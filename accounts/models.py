@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 
 
 def validate_time_zone(value: str) -> None:
@@ -21,7 +22,24 @@ class User(AbstractUser):
         ATHLETE = "athlete", "Athlete"
         COACH = "coach", "Coach"
 
+    class WeightUnit(models.TextChoices):
+        KG = "kg", "kg"
+        LB = "lb", "lb"
+
     role = models.CharField(max_length=16, choices=Role, default=Role.ATHLETE)
+    display_name = models.CharField(max_length=80, blank=True)
+    weight_unit = models.CharField(max_length=2, choices=WeightUnit, default=WeightUnit.KG)
+    weekly_target = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Sessions a week, 1-7. Empty: the suggestion of the routine done most, or 1.",
+    )
+    equipment = models.ManyToManyField(
+        "workouts.Equipment",
+        blank=True,
+        related_name="owners",
+        help_text="What the athlete has; circuits needing anything else are left out.",
+    )
     time_zone = models.CharField(
         max_length=64,
         default="UTC",
@@ -36,7 +54,23 @@ class User(AbstractUser):
                 condition=models.Q(role__in=["athlete", "coach"]),
                 name="accounts_user_role_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(weekly_target__isnull=True)
+                | models.Q(weekly_target__range=(1, 7)),
+                name="accounts_user_weekly_target_1_7",
+            ),
+            # One account per address, whatever the case: password reset mails
+            # go to one person only. Empty emails (username-only sign-ups) are free.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="accounts_user_unique_email_ci",
+            ),
         ]
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.first_name or self.username
 
     @property
     def is_coach(self) -> bool:

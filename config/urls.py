@@ -11,5 +11,6 @@ admin.site.site_title = "Footing admin"
 urlpatterns = [
     path("", workout_views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("", include("workouts.urls")),
 ]

@@ -1,5 +1,6 @@
 """Workouts views: the public catalogue pages."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -7,11 +8,13 @@ from django.views.decorators.http import require_GET
 from workouts import selectors
 
 
+@login_not_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("workouts:routine_list")
 
 
+@login_not_required
 @require_GET
 def routine_list(request: HttpRequest) -> HttpResponse:
     routines = selectors.routine_list()
@@ -26,6 +29,7 @@ def routine_list(request: HttpRequest) -> HttpResponse:
     return render(request, "workouts/routine_list.html", {"cards": cards})
 
 
+@login_not_required
 @require_GET
 def routine_detail(request: HttpRequest, slug: str) -> HttpResponse:
     routine = selectors.routine_get(slug=slug)
