@@ -84,3 +84,10 @@ class PrescribedExerciseFactory(DjangoModelFactory):
     order = factory.Sequence(lambda n: n + 1)
     target_min = 10
     target_max = 10
+
+
+def start_session(athlete, routine_slug: str = "ankle-stability"):
+    """A session started the way the app starts one, on a routine from the catalogue."""
+    from workouts import selectors, services
+
+    return services.session_start(athlete=athlete, routine=selectors.routine_get(slug=routine_slug))

@@ -1,8 +1,10 @@
-"""The exercise catalogue: equipment, exercises with their progression ladders, and routines."""
+"""The exercise catalogue (equipment, exercises, ladders, routines) and what athletes log."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 
 class Equipment(models.Model):
@@ -274,3 +276,190 @@ class PrescribedExercise(models.Model):
             )
             text += f", hold {hold} s"
         return text
+
+
+class WorkoutSession(models.Model):
+    """One time an athlete does a routine. What was prescribed is copied onto it at start."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        FINISHED = "finished", "Finished"
+        ABANDONED = "abandoned", "Abandoned"
+
+    athlete = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workout_sessions"
+    )
+    routine = models.ForeignKey(Routine, on_delete=models.PROTECT, related_name="sessions")
+    routine_name = models.CharField(max_length=120)
+    status = models.CharField(max_length=16, choices=Status, default=Status.IN_PROGRESS)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    left_out = models.CharField(
+        max_length=240, blank=True, help_text="Circuits left out at start, and why."
+    )
+    note = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["athlete"],
+                condition=Q(status="in_progress"),
+                name="workouts_session_one_open_per_athlete",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["in_progress", "finished", "abandoned"]),
+                name="workouts_session_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="workouts_session_ends_after_start",
+            ),
+        ]
+        indexes = [
+            # History page and "previous result": an athlete's sessions, newest first.
+            models.Index(fields=["athlete", "-started_at"], name="workouts_session_athlete_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.routine_name} on {self.started_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("workouts:session", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.IN_PROGRESS
+
+
+class SessionExercise(models.Model):
+    """A prescription as it stood when the session started: later catalogue edits never reach it."""
+
+    session = models.ForeignKey(
+        WorkoutSession, on_delete=models.CASCADE, related_name="session_exercises"
+    )
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
+    circuit_order = models.PositiveSmallIntegerField()
+    circuit_name = models.CharField(max_length=120)
+    order = models.PositiveSmallIntegerField()
+    rounds_min = models.PositiveSmallIntegerField()
+    rounds_max = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=120)
+    cue = models.CharField(max_length=240, blank=True)
+    unit = models.CharField(max_length=16, choices=Exercise.Unit)
+    target_min = models.PositiveSmallIntegerField()
+    target_max = models.PositiveSmallIntegerField()
+    to_fatigue = models.BooleanField(default=False)
+    per_side = models.BooleanField(default=False)
+    side_word = models.CharField(max_length=8, choices=PrescribedExercise.SideWord)
+    per_direction = models.BooleanField(default=False)
+    carries_load = models.BooleanField(default=False)
+    load_note = models.CharField(max_length=80, blank=True)
+    hold_top_seconds_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    hold_top_seconds_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    dose = models.CharField(max_length=120, help_text="The dose as the athlete read it.")
+
+    class Meta:
+        ordering = ["session", "circuit_order", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "circuit_order", "order"],
+                name="workouts_sessionexercise_unique_position",
+            ),
+            models.CheckConstraint(
+                condition=Q(rounds_min__gte=1, rounds_min__lte=models.F("rounds_max")),
+                name="workouts_sessionexercise_rounds_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_min__gte=1, target_min__lte=models.F("target_max")),
+                name="workouts_sessionexercise_target_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.dose})"
+
+    @property
+    def is_timed(self) -> bool:
+        return self.unit == Exercise.Unit.SECONDS
+
+    @property
+    def value_max(self) -> int:
+        return SECONDS_MAX if self.is_timed else REPS_MAX
+
+
+# Bounds a logged value must stay within; they match what a person can do in one set.
+REPS_MAX = 500
+SECONDS_MAX = 1800
+LOAD_KG_MAX = 300
+
+
+class SetLog(models.Model):
+    """One set an athlete did: a row per round of a session exercise."""
+
+    session = models.ForeignKey(WorkoutSession, on_delete=models.CASCADE, related_name="set_logs")
+    session_exercise = models.ForeignKey(
+        SessionExercise, on_delete=models.CASCADE, related_name="set_logs"
+    )
+    round = models.PositiveSmallIntegerField()
+    variation = models.ForeignKey(
+        Variation, on_delete=models.PROTECT, null=True, blank=True, related_name="set_logs"
+    )
+    value = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Reps (or jumps, steps, taps) or seconds held."
+    )
+    left = models.PositiveSmallIntegerField(null=True, blank=True)
+    right = models.PositiveSmallIntegerField(null=True, blank=True)
+    load_kg = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    rpe = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="effort (RPE)")
+    pain = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    performed_at = models.DateTimeField(help_text="When the athlete did it, by their phone.")
+    received_at = models.DateTimeField(auto_now_add=True)
+    client_id = models.UUIDField(help_text="Made by the phone; a retry carries the same one.")
+
+    class Meta:
+        ordering = ["session_exercise__circuit_order", "round", "session_exercise__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["client_id"], name="workouts_setlog_unique_client_id"),
+            models.UniqueConstraint(
+                fields=["session_exercise", "round"], name="workouts_setlog_one_per_round"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(value__isnull=False, left__isnull=True, right__isnull=True)
+                    | Q(value__isnull=True, left__isnull=False, right__isnull=False)
+                ),
+                name="workouts_setlog_value_or_both_sides",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    (Q(value__isnull=True) | Q(value__lte=SECONDS_MAX))
+                    & (Q(left__isnull=True) | Q(left__lte=SECONDS_MAX))
+                    & (Q(right__isnull=True) | Q(right__lte=SECONDS_MAX))
+                ),
+                name="workouts_setlog_values_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(load_kg__isnull=True) | Q(load_kg__gte=0, load_kg__lte=LOAD_KG_MAX),
+                name="workouts_setlog_load_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(rpe__isnull=True) | Q(rpe__range=(1, 10)),
+                name="workouts_setlog_rpe_1_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(pain__isnull=True) | Q(pain__range=(0, 10)),
+                name="workouts_setlog_pain_0_10",
+            ),
+            models.CheckConstraint(condition=Q(round__gte=1), name="workouts_setlog_round_gte_1"),
+        ]
+        indexes = [
+            # Session page and summary: all sets of one session.
+            models.Index(
+                fields=["session", "session_exercise"], name="workouts_setlog_session_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_exercise.name}, round {self.round}"

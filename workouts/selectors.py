@@ -1,11 +1,26 @@
 """Read-side queries for the workouts app: each returns everything its page needs."""
 
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from workouts.models import Circuit, Equipment, Exercise, PrescribedExercise, Routine
+from accounts.models import User
+from workouts.models import (
+    Circuit,
+    Equipment,
+    Exercise,
+    PrescribedExercise,
+    Routine,
+    SessionExercise,
+    SetLog,
+    Variation,
+    WorkoutSession,
+)
 
 
 @dataclass
@@ -81,3 +96,245 @@ def routine_equipment(routine: Routine) -> EquipmentNeeds:
 
 def routine_exercise_count(routine: Routine) -> int:
     return sum(len(circuit.prescriptions.all()) for circuit in routine.circuits.all())
+
+
+# --- Doing a routine -------------------------------------------------------------------
+
+
+@dataclass
+class SetRow:
+    """One set to do on the session page: a round of a session exercise."""
+
+    session_exercise: SessionExercise
+    round: int
+    log: SetLog | None
+    previous: SetLog | None
+    default_value: int
+    variations: list[Variation]
+    default_variation_id: int | None
+    client_id: uuid.UUID | str = field(default_factory=uuid.uuid4)
+    errors: dict | None = None
+    # What the athlete sent when it was refused, shown back so nothing typed is lost.
+    submitted: dict | None = None
+
+    @property
+    def optional(self) -> bool:
+        return self.round > self.session_exercise.rounds_min
+
+    def fields_shown(self) -> set[str]:
+        exercise = self.session_exercise
+        shown = {"rpe", "pain", "note"}
+        shown |= {"left", "right"} if exercise.per_side else {"value"}
+        if exercise.carries_load:
+            shown.add("load")
+        if self.variations:
+            shown.add("variation")
+        return shown
+
+    def refuse(self, errors: dict[str, list[str]], submitted: dict) -> None:
+        """Attach a refusal: messages go next to their field, or atop the row if it has none."""
+        shown = self.fields_shown()
+        self.errors = {}
+        for name, messages in errors.items():
+            key = name if name in shown else "__all__"
+            self.errors.setdefault(key, []).extend(messages)
+        self.submitted = submitted
+        if submitted.get("client_id"):
+            self.client_id = submitted["client_id"]
+
+    @property
+    def anchor(self) -> str:
+        return f"set-{self.session_exercise.pk}-{self.round}"
+
+
+@dataclass
+class RoundBlock:
+    number: int
+    optional: bool
+    rows: list[SetRow]
+
+
+@dataclass
+class CircuitBlock:
+    order: int
+    name: str
+    rounds: list[RoundBlock]
+
+
+def previous_logs(
+    *, athlete: User, exercise_ids: Iterable[int], before_session: WorkoutSession
+) -> dict[int, dict[int, SetLog]]:
+    """For each exercise, the sets of the last earlier session that did it, keyed by round.
+
+    Two queries whatever the history length: the latest session per exercise, then its sets.
+    """
+    latest = (
+        SetLog.objects.filter(
+            session__athlete=athlete,
+            session__started_at__lt=before_session.started_at,
+            session_exercise__exercise_id__in=list(exercise_ids),
+        )
+        .values("session_exercise__exercise_id")
+        .annotate(last_session=Max("session_id"))
+    )
+    pairs = [(row["session_exercise__exercise_id"], row["last_session"]) for row in latest]
+    if not pairs:
+        return {}
+    condition = Q()
+    for exercise_id, session_id in pairs:
+        condition |= Q(session_exercise__exercise_id=exercise_id, session_id=session_id)
+    found: dict[int, dict[int, SetLog]] = {}
+    for log in SetLog.objects.filter(condition).select_related("session_exercise", "variation"):
+        found.setdefault(log.session_exercise.exercise_id, {})[log.round] = log
+    return found
+
+
+def _reached_top(exercise: SessionExercise, logs: Iterable[SetLog]) -> bool:
+    for log in logs:
+        numbers = [log.left, log.right] if exercise.per_side else [log.value]
+        if all(n is not None and n >= exercise.target_max for n in numbers):
+            return True
+    return False
+
+
+def default_value(exercise: SessionExercise, previous: dict[int, SetLog]) -> int:
+    """The top of the range if the athlete reached it last time, else the bottom."""
+    if exercise.target_min == exercise.target_max:
+        return exercise.target_min
+    return exercise.target_max if _reached_top(exercise, previous.values()) else exercise.target_min
+
+
+def _last_variation_id(previous: dict[int, SetLog], variations: list[Variation]) -> int | None:
+    used = [log for log in previous.values() if log.variation_id]
+    if used:
+        return max(used, key=lambda log: log.performed_at).variation_id
+    return variations[0].pk if variations else None
+
+
+def _set_rows(
+    exercise: SessionExercise,
+    logs: dict[int, SetLog],
+    variations: list[Variation],
+    last_time: dict[int, SetLog],
+) -> list[SetRow]:
+    latest = last_time[max(last_time)] if last_time else None
+    value = default_value(exercise, last_time)
+    variation_id = _last_variation_id(last_time, variations)
+    return [
+        SetRow(
+            session_exercise=exercise,
+            round=number,
+            log=logs.get(number),
+            previous=last_time.get(number) or latest,
+            default_value=value,
+            variations=variations,
+            default_variation_id=variation_id,
+        )
+        for number in range(1, exercise.rounds_max + 1)
+    ]
+
+
+def session_blocks(*, session: WorkoutSession) -> list[CircuitBlock]:
+    """Everything the session page shows, circuit by circuit and round by round.
+
+    Five queries whatever the session or the history holds.
+    """
+    exercises = list(session.session_exercises.all())
+    logs: dict[int, dict[int, SetLog]] = {}
+    for log in SetLog.objects.filter(session=session).select_related("variation"):
+        logs.setdefault(log.session_exercise_id, {})[log.round] = log
+    exercise_ids = {e.exercise_id for e in exercises}
+    ladders: dict[int, list[Variation]] = {}
+    for variation in Variation.objects.filter(exercise_id__in=exercise_ids).order_by("order"):
+        ladders.setdefault(variation.exercise_id, []).append(variation)
+    previous = previous_logs(
+        athlete=session.athlete, exercise_ids=exercise_ids, before_session=session
+    )
+
+    circuits: dict[int, CircuitBlock] = {}
+    for exercise in exercises:
+        block = circuits.setdefault(
+            exercise.circuit_order, CircuitBlock(exercise.circuit_order, exercise.circuit_name, [])
+        )
+        rows = _set_rows(
+            exercise,
+            logs.get(exercise.pk, {}),
+            ladders.get(exercise.exercise_id, []),
+            previous.get(exercise.exercise_id, {}),
+        )
+        for row in rows:
+            while len(block.rounds) < row.round:
+                number = len(block.rounds) + 1
+                block.rounds.append(RoundBlock(number, number > exercise.rounds_min, []))
+            block.rounds[row.round - 1].rows.append(row)
+    return [circuits[key] for key in sorted(circuits)]
+
+
+def session_row(
+    *, session: WorkoutSession, session_exercise: SessionExercise, round: int
+) -> SetRow:
+    """One set row, to answer htmx after a set is logged, changed or undone."""
+    logs = {
+        log.round: log
+        for log in SetLog.objects.filter(
+            session_exercise=session_exercise, round=round
+        ).select_related("variation")
+    }
+    variations = list(
+        Variation.objects.filter(exercise_id=session_exercise.exercise_id).order_by("order")
+    )
+    last_time = previous_logs(
+        athlete=session.athlete, exercise_ids=[session_exercise.exercise_id], before_session=session
+    ).get(session_exercise.exercise_id, {})
+    rows = _set_rows(session_exercise, logs, variations, last_time)
+    return rows[round - 1]
+
+
+@dataclass
+class SessionSummary:
+    sets_done: int
+    sets_prescribed: int
+    optional_done: int
+    duration: timedelta | None
+    skipped: list[str]
+
+
+def session_summary(*, session: WorkoutSession, blocks: list[CircuitBlock]) -> SessionSummary:
+    done = prescribed = optional_done = 0
+    logged_exercises: set[int] = set()
+    names: dict[int, str] = {}
+    for block in blocks:
+        for round_block in block.rounds:
+            for row in round_block.rows:
+                names[row.session_exercise.pk] = row.session_exercise.name
+                if not row.optional:
+                    prescribed += 1
+                if row.log is not None:
+                    logged_exercises.add(row.session_exercise.pk)
+                    if row.optional:
+                        optional_done += 1
+                    else:
+                        done += 1
+    skipped = [name for pk, name in names.items() if pk not in logged_exercises]
+    end = session.ended_at or timezone.now()
+    return SessionSummary(
+        sets_done=done,
+        sets_prescribed=prescribed,
+        optional_done=optional_done,
+        duration=end - session.started_at,
+        skipped=skipped,
+    )
+
+
+def open_session(*, athlete: User) -> WorkoutSession | None:
+    return WorkoutSession.objects.filter(
+        athlete=athlete, status=WorkoutSession.Status.IN_PROGRESS
+    ).first()
+
+
+def session_history(*, athlete: User) -> QuerySet[WorkoutSession]:
+    return (
+        WorkoutSession.objects.filter(athlete=athlete)
+        .annotate(sets=Count("set_logs"))
+        .order_by("-started_at", "-pk")
+    )
