@@ -1,17 +1,75 @@
-"""Workouts views: the public catalogue pages."""
+"""Workouts views: the public catalogue, the athlete's home, doing a session, history."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
 
-from workouts import selectors
+from accounts.models import User
+from workouts import selectors, services
+from workouts.forms import NewSetForm, SessionNoteForm, SetLogForm
+from workouts.models import SessionExercise, SetLog, WorkoutSession
+
+SIDES = ("left", "right")
+
+
+class AuthedRequest(HttpRequest):
+    user: User
+    htmx: HtmxDetails
+
+
+# --- Access helpers: one per object kind; strangers always get 404. ---------------------
+
+
+def _get_own_session(request: AuthedRequest, pk: int) -> WorkoutSession:
+    """The athlete's own session, the only one they may change; anyone else gets 404."""
+    return get_object_or_404(
+        WorkoutSession.objects.select_related("athlete"), pk=pk, athlete=request.user
+    )
+
+
+def _get_own_set(request: AuthedRequest, session_pk: int, pk: int) -> SetLog:
+    session = _get_own_session(request, session_pk)
+    log = get_object_or_404(
+        SetLog.objects.select_related("session_exercise", "variation"), pk=pk, session=session
+    )
+    log.session = session
+    return log
+
+
+# --- Catalogue --------------------------------------------------------------------------
 
 
 @login_not_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("workouts:routine_list")
+    if not request.user.is_authenticated:
+        return redirect("workouts:routine_list")
+    routines = selectors.routine_list()
+    owned = set(request.user.equipment.values_list("pk", flat=True))
+    cards = [
+        {
+            "routine": routine,
+            "exercise_count": selectors.routine_exercise_count(routine),
+            "equipment": selectors.routine_equipment(routine),
+            "left_out": [
+                c
+                for c in routine.circuits.all()
+                if c.needs_equipment_id is not None and c.needs_equipment_id not in owned
+            ],
+        }
+        for routine in routines
+    ]
+    return render(
+        request,
+        "workouts/home.html",
+        {"cards": cards, "open_session": selectors.open_session(athlete=request.user)},
+    )
 
 
 @login_not_required
@@ -42,3 +100,255 @@ def routine_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "equipment": selectors.routine_equipment(routine),
         },
     )
+
+
+# --- Starting and doing a session -------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def session_start(request: AuthedRequest, slug: str) -> HttpResponse:
+    """GET shows what starting means (or the open session to deal with first); POST starts."""
+    routine = selectors.routine_get(slug=slug)
+    if request.method == "POST":
+        try:
+            session = services.session_start(athlete=request.user, routine=routine)
+        except services.SessionAlreadyOpen:
+            return redirect("workouts:session_start", slug=slug)
+        return redirect(session)
+    left_out = services.routine_left_out_circuits(routine=routine, athlete=request.user)
+    return render(
+        request,
+        "workouts/session_start.html",
+        {
+            "routine": routine,
+            "left_out": left_out,
+            "open_session": selectors.open_session(athlete=request.user),
+        },
+    )
+
+
+def _render_session(
+    request: AuthedRequest,
+    session: WorkoutSession,
+    can_edit: bool,
+    *,
+    status: int = 200,
+    refused: selectors.SetRow | None = None,
+) -> HttpResponse:
+    blocks = selectors.session_blocks(session=session)
+    if refused is not None:
+        # Put the refused row, with its message and the athlete's numbers, in its place.
+        for block in blocks:
+            for round_block in block.rounds:
+                round_block.rows = [
+                    refused if row.anchor == refused.anchor else row for row in round_block.rows
+                ]
+    context = {
+        "session": session,
+        "can_edit": can_edit and session.is_open,
+        "blocks": blocks,
+        "summary": selectors.session_summary(session=session, blocks=blocks),
+        "weight_unit": request.user.weight_unit,
+        "sides": SIDES,
+    }
+    return render(request, "workouts/session.html", context, status=status)
+
+
+@require_GET
+def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _get_own_session(request, pk)
+    return _render_session(request, session, can_edit=True)
+
+
+def _row_response(
+    request: AuthedRequest,
+    session: WorkoutSession,
+    row: selectors.SetRow,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "session": session,
+        "row": row,
+        "can_edit": session.is_open,
+        "weight_unit": request.user.weight_unit,
+        "sides": SIDES,
+    }
+    return render(request, "workouts/session.html#set-row", context, status=status)
+
+
+def _refused(
+    request: AuthedRequest,
+    session: WorkoutSession,
+    session_exercise: SessionExercise,
+    round_number: int,
+    errors: dict[str, list[str]],
+    *,
+    status: int,
+) -> HttpResponse:
+    """Show the athlete's numbers back with the message next to the field; store nothing."""
+    if not 1 <= round_number <= session_exercise.rounds_max:
+        round_number = 1
+    row = selectors.session_row(
+        session=session, session_exercise=session_exercise, round=round_number
+    )
+    row.refuse(errors, request.POST)
+    if request.htmx:
+        return _row_response(request, session, row, status=status)
+    return _render_session(request, session, can_edit=True, status=status, refused=row)
+
+
+@require_POST
+def set_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _get_own_session(request, pk)
+    session_exercise = get_object_or_404(
+        SessionExercise, pk=_int(request.POST.get("session_exercise")), session=session
+    )
+    form = NewSetForm(
+        request.POST, session_exercise=session_exercise, weight_unit=request.user.weight_unit
+    )
+    round_number = _int(request.POST.get("round")) or 0
+    if not form.is_valid():
+        return _refused(request, session, session_exercise, round_number, form.errors, status=422)
+    try:
+        log, _created = services.set_log_create(
+            session=session,
+            session_exercise=session_exercise,
+            round_number=form.cleaned_data["round"],
+            values=form.set_values(),
+            client_id=form.cleaned_data["client_id"],
+            performed_at=form.cleaned_data["performed_at"],
+        )
+    except services.SetLogRefused as refusal:
+        errors = {refusal.field or "__all__": [refusal.message]}
+        return _refused(
+            request,
+            session,
+            session_exercise,
+            round_number,
+            errors,
+            status=refusal.status,
+        )
+    if request.htmx:
+        row = selectors.session_row(
+            session=session, session_exercise=session_exercise, round=log.round
+        )
+        return _row_response(request, session, row)
+    return redirect(f"{session.get_absolute_url()}#set-{session_exercise.pk}-{log.round}")
+
+
+@require_POST
+def set_update(request: AuthedRequest, pk: int, set_pk: int) -> HttpResponse:
+    log = _get_own_set(request, pk, set_pk)
+    session = log.session
+    form = SetLogForm(
+        request.POST, session_exercise=log.session_exercise, weight_unit=request.user.weight_unit
+    )
+    if form.is_valid():
+        try:
+            services.set_log_update(log=log, values=form.set_values())
+        except services.SetLogRefused as refusal:
+            errors = {refusal.field or "__all__": [refusal.message]}
+            return _refused(
+                request,
+                session,
+                log.session_exercise,
+                log.round,
+                errors,
+                status=refusal.status,
+            )
+    else:
+        return _refused(request, session, log.session_exercise, log.round, form.errors, status=422)
+    if request.htmx:
+        row = selectors.session_row(
+            session=session, session_exercise=log.session_exercise, round=log.round
+        )
+        return _row_response(request, session, row)
+    return redirect(f"{session.get_absolute_url()}#set-{log.session_exercise_id}-{log.round}")
+
+
+@require_POST
+def set_delete(request: AuthedRequest, pk: int, set_pk: int) -> HttpResponse:
+    log = _get_own_set(request, pk, set_pk)
+    session, session_exercise, round_number = log.session, log.session_exercise, log.round
+    try:
+        services.set_log_delete(log=log)
+    except services.SetLogRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect(session)
+    if request.htmx:
+        row = selectors.session_row(
+            session=session, session_exercise=session_exercise, round=round_number
+        )
+        return _row_response(request, session, row)
+    return redirect(f"{session.get_absolute_url()}#set-{session_exercise.pk}-{round_number}")
+
+
+def _int(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+# --- Ending a session -------------------------------------------------------------------
+
+
+def _leave(request: AuthedRequest, url: str) -> HttpResponse:
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+@require_POST
+def session_finish(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _get_own_session(request, pk)
+    form = SessionNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The note is too long: keep it under 2000 characters.")
+        return _leave(request, session.get_absolute_url())
+    services.session_finish(session=session, note=form.cleaned_data["note"])
+    messages.success(request, "Session finished. Well done.")
+    return _leave(request, session.get_absolute_url())
+
+
+@require_POST
+def session_note(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _get_own_session(request, pk)
+    form = SessionNoteForm(request.POST)
+    if form.is_valid():
+        services.session_note_update(session=session, note=form.cleaned_data["note"])
+        messages.success(request, "Note saved.")
+    else:
+        messages.error(request, " ".join(form.errors["note"]))
+    return _leave(request, session.get_absolute_url())
+
+
+@require_POST
+def session_abandon(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _get_own_session(request, pk)
+    services.session_abandon(session=session)
+    messages.info(request, "Session stopped. What you logged is kept, marked incomplete.")
+    return _leave(request, reverse("home"))
+
+
+@require_http_methods(["GET", "POST"])
+def session_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _get_own_session(request, pk)
+    if request.method == "POST":
+        services.session_delete(session=session)
+        messages.success(request, "Session deleted.")
+        return _leave(request, reverse("workouts:history"))
+    return render(
+        request,
+        "workouts/session_delete.html",
+        {"session": session, "sets": session.set_logs.count()},
+    )
+
+
+@require_GET
+def history(request: AuthedRequest) -> HttpResponse:
+    page = Paginator(selectors.session_history(athlete=request.user), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "workouts/history.html", {"page": page})
