@@ -119,7 +119,7 @@ class ExerciseAdmin(admin.ModelAdmin):
 class CircuitInline(OrderedInline):
     model = Circuit
     extra = 0
-    fields = ("order", "name", "rounds_min", "rounds_max", "needs_equipment")
+    fields = ("order", "name", "rounds_min", "rounds_max", "rest_seconds", "needs_equipment")
     show_change_link = True
 
 

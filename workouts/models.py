@@ -166,6 +166,10 @@ class Circuit(models.Model):
         related_name="+",
         help_text="If set, the circuit is left out for athletes who do not have this.",
     )
+    rest_seconds = models.PositiveSmallIntegerField(
+        default=60,
+        help_text="Rest timer offered between rounds, 0-600 s. 0 turns the rest timer off.",
+    )
 
     class Meta:
         ordering = ["routine", "order"]
@@ -179,6 +183,9 @@ class Circuit(models.Model):
             models.CheckConstraint(
                 condition=Q(rounds_min__lte=models.F("rounds_max")),
                 name="workouts_circuit_rounds_min_lte_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(rest_seconds__lte=600), name="workouts_circuit_rest_lte_600"
             ),
         ]
 
@@ -344,6 +351,7 @@ class SessionExercise(models.Model):
     order = models.PositiveSmallIntegerField()
     rounds_min = models.PositiveSmallIntegerField()
     rounds_max = models.PositiveSmallIntegerField()
+    rest_seconds = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(max_length=120)
     cue = models.CharField(max_length=240, blank=True)
     unit = models.CharField(max_length=16, choices=Exercise.Unit)

@@ -129,6 +129,7 @@ def session_start(*, athlete: User, routine: Routine) -> WorkoutSession:
                     order=prescription.order,
                     rounds_min=circuit.rounds_min,
                     rounds_max=circuit.rounds_max,
+                    rest_seconds=circuit.rest_seconds,
                     name=exercise.name,
                     cue=cues[0] if cues else "",
                     unit=exercise.unit,

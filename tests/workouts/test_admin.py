@@ -85,6 +85,7 @@ def _circuit_post(circuit: Circuit, orders: dict[str, int]) -> dict:
         "purpose": circuit.purpose,
         "rounds_min": str(circuit.rounds_min),
         "rounds_max": str(circuit.rounds_max),
+        "rest_seconds": str(circuit.rest_seconds),
         "needs_equipment": "",
         **_management("prescriptions", len(rows), len(rows)),
     }

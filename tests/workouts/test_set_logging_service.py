@@ -49,8 +49,9 @@ def test_editing_the_catalogue_after_start_changes_nothing_in_the_session(alice)
     PrescribedExercise.objects.filter(exercise__slug="heel-raises").update(
         target_min=99, target_max=99
     )
+    session.routine.circuits.update(rest_seconds=200)
     heel = _exercise(session, "heel-raises")
-    assert (heel.target_min, heel.dose) == (20, "20, hold 2-3 s")
+    assert (heel.target_min, heel.dose, heel.rest_seconds) == (20, "20, hold 2-3 s", 60)
 
 
 def test_circuit_needing_a_ball_is_left_out_for_an_athlete_without_one(alice):
