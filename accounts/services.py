@@ -6,6 +6,7 @@ from django.db import transaction
 
 from accounts.models import User
 from workouts.models import Equipment
+from workouts.services import weekly_target_set
 
 
 def profile_update(
@@ -25,6 +26,7 @@ def profile_update(
         "weekly_target": weekly_target,
     }
     changed = [name for name, value in wanted.items() if getattr(user, name) != value]
+    target_changed = "weekly_target" in changed
     for name in changed:
         setattr(user, name, wanted[name])
     with transaction.atomic():
@@ -33,9 +35,15 @@ def profile_update(
                 exclude=[f.name for f in User._meta.concrete_fields if f.name not in changed],
                 validate_unique=False,
             )
-            user.save(update_fields=changed)
+            # The target is saved by weekly_target_set below, with its week.
+            fields = [name for name in changed if name != "weekly_target"]
+            if fields:
+                user.save(update_fields=fields)
         new_equipment = {item.pk for item in equipment}
         if new_equipment != set(user.equipment.values_list("pk", flat=True)):
             user.equipment.set(new_equipment)
             changed.append("equipment")
+        if target_changed:
+            # Record it from this week on, so past weeks keep the target they had.
+            weekly_target_set(athlete=user, target=weekly_target, by=user)
     return changed

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from workouts import weeks
+
 
 class Equipment(models.Model):
     name = models.CharField(max_length=60)
@@ -301,6 +303,12 @@ class WorkoutSession(models.Model):
     status = models.CharField(max_length=16, choices=Status, default=Status.IN_PROGRESS)
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    time_zone = models.CharField(
+        max_length=64, help_text="The athlete's zone when the session started."
+    )
+    local_date = models.DateField(
+        help_text="The date it was started on, in that zone: decides its week."
+    )
     left_out = models.CharField(
         max_length=240, blank=True, help_text="Circuits left out at start, and why."
     )
@@ -326,10 +334,19 @@ class WorkoutSession(models.Model):
         indexes = [
             # History page and "previous result": an athlete's sessions, newest first.
             models.Index(fields=["athlete", "-started_at"], name="workouts_session_athlete_idx"),
+            # Weekly consistency: an athlete's sessions by local date.
+            models.Index(fields=["athlete", "local_date"], name="workouts_session_date_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.routine_name} on {self.started_at:%Y-%m-%d}"
+        return f"{self.routine_name} on {self.local_date:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.time_zone:
+            self.time_zone = self.athlete.time_zone
+        if self.local_date is None:
+            self.local_date = weeks.local_date(self.started_at, self.time_zone)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("workouts:session", kwargs={"pk": self.pk})
@@ -471,3 +488,72 @@ class SetLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_exercise.name}, round {self.round}"
+
+
+class WeeklyTarget(models.Model):
+    """A change of an athlete's sessions-per-week target, from a given week on.
+
+    Each week is judged against the target in force then: the latest change whose week is
+    not after it. Changing the target never rewrites past weeks.
+    """
+
+    athlete = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_targets"
+    )
+    week_start = models.DateField(help_text="The Monday from which this target holds.")
+    target = models.PositiveSmallIntegerField()
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["athlete", "week_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["athlete", "week_start"], name="workouts_weeklytarget_one_per_week"
+            ),
+            models.CheckConstraint(
+                condition=Q(target__gte=1, target__lte=7), name="workouts_weeklytarget_1_7"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} a week from {self.week_start}"
+
+
+class ExcusedWeek(models.Model):
+    """A week that neither breaks the streak nor counts against adherence."""
+
+    class Reason(models.TextChoices):
+        INJURY = "injury", "Injury"
+        ILLNESS = "illness", "Illness"
+        HOLIDAY = "holiday", "Holiday"
+        RACE = "race", "Race week"
+        OTHER = "other", "Other"
+
+    athlete = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="excused_weeks"
+    )
+    week_start = models.DateField(help_text="The Monday of the excused week.")
+    reason = models.CharField(max_length=16, choices=Reason)
+    note = models.CharField(max_length=200, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["athlete", "-week_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["athlete", "week_start"], name="workouts_excusedweek_one_per_week"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=["injury", "illness", "holiday", "race", "other"]),
+                name="workouts_excusedweek_reason_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Week of {self.week_start} excused: {self.get_reason_display()}"

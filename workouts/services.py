@@ -1,19 +1,24 @@
-"""Write-side rules for doing a routine: starting, logging sets, finishing."""
+"""Write-side rules: starting a routine, logging sets, finishing; weekly targets and excused
+weeks."""
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from workouts import weeks
+from workouts.consistency import default_target
 from workouts.models import (
+    ExcusedWeek,
     Routine,
     SessionExercise,
     SetLog,
     Variation,
+    WeeklyTarget,
     WorkoutSession,
 )
 
@@ -320,3 +325,81 @@ def session_note_update(*, session: WorkoutSession, note: str) -> WorkoutSession
 
 def session_delete(*, session: WorkoutSession) -> None:
     session.delete()
+
+
+# --- Weekly target and excused weeks ------------------------------------------------------
+
+EXCUSE_WEEKS_BACK = 52
+
+
+class WeekRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def weekly_target_set(*, athlete: User, target: int | None, by: User) -> None:
+    """Change the target from this week on; earlier weeks keep the target they had.
+
+    None means automatic: the suggestion of the routine done most, recorded as it is now,
+    so later changes of that suggestion do not move this week either.
+    """
+    if target is not None and not 1 <= target <= 7:
+        raise WeekRefused("Choose a target from 1 to 7 sessions a week.")
+    this_week = weeks.week_of(weeks.today(athlete.zone))
+    with transaction.atomic():
+        if not WeeklyTarget.objects.filter(athlete=athlete).exists():
+            # The first change: write down the target the weeks so far were held to.
+            first = (
+                WorkoutSession.objects.filter(athlete=athlete)
+                .order_by("local_date")
+                .values_list("local_date", flat=True)
+                .first()
+            )
+            if first is not None and weeks.week_start(first) < this_week.start:
+                WeeklyTarget.objects.create(
+                    athlete=athlete,
+                    week_start=weeks.week_start(first),
+                    target=default_target(athlete),
+                    set_by=None,
+                )
+        athlete.weekly_target = target
+        athlete.save(update_fields=["weekly_target"])
+        WeeklyTarget.objects.update_or_create(
+            athlete=athlete,
+            week_start=this_week.start,
+            defaults={"target": target or default_target(athlete), "set_by": by},
+        )
+
+
+def _checked_week(athlete: User, week_start: date) -> date:
+    today = weeks.today(athlete.zone)
+    if week_start.weekday() != 0:
+        raise WeekRefused("A week starts on a Monday.")
+    if week_start > today:
+        raise WeekRefused("A week that has not started yet cannot be excused.")
+    if week_start < weeks.week_start(today) - weeks.WEEK * EXCUSE_WEEKS_BACK:
+        raise WeekRefused("Only the last 52 weeks can be excused.")
+    return week_start
+
+
+def week_excuse(
+    *, athlete: User, week_start: date, reason: str, note: str = "", by: User
+) -> ExcusedWeek:
+    """Mark a week excused (or change its reason); it then neither breaks the streak nor
+    counts against adherence."""
+    _checked_week(athlete, week_start)
+    if reason not in ExcusedWeek.Reason.values:
+        raise WeekRefused("Choose a reason from the list.")
+    excused, _created = ExcusedWeek.objects.update_or_create(
+        athlete=athlete,
+        week_start=week_start,
+        defaults={"reason": reason, "note": note.strip()[:200], "set_by": by},
+    )
+    return excused
+
+
+def week_unexcuse(*, athlete: User, week_start: date) -> bool:
+    """Count the week again; True if it was excused."""
+    deleted, _by_model = ExcusedWeek.objects.filter(athlete=athlete, week_start=week_start).delete()
+    return deleted > 0

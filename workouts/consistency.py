@@ -1,0 +1,265 @@
+"""Weekly consistency: sessions per week against the target, streaks, adherence, heat map.
+
+Reads only: a fixed number of aggregate queries per athlete, whatever the length of the
+history (one per day-with-sets row, targets and excused weeks), then plain Python over
+weeks. Week boundaries come from `workouts.weeks`.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count
+
+from accounts.models import User
+from workouts import weeks
+from workouts.models import ExcusedWeek, SetLog, WeeklyTarget, WorkoutSession
+from workouts.weeks import Week
+
+CHART_WEEKS = 12
+HEATMAP_WEEKS = 26  # about six months
+
+
+@dataclass
+class WeekResult:
+    week: Week
+    sessions: int
+    sets: int
+    target: int
+    excused: ExcusedWeek | None
+    is_current: bool
+    before_start: bool = False  # before the athlete's first session: not judged
+
+    @property
+    def met(self) -> bool:
+        return self.sessions >= self.target
+
+    @property
+    def status(self) -> str:
+        """met, excused, missed, in_progress (this week, not met yet) or before_start."""
+        if self.met:
+            return "met"
+        if self.excused is not None:
+            return "excused"
+        if self.is_current:
+            return "in_progress"
+        if self.before_start:
+            return "before_start"
+        return "missed"
+
+    @property
+    def status_text(self) -> str:
+        return {
+            "met": "target met",
+            "excused": f"excused ({self.excused.get_reason_display().lower()})"
+            if self.excused
+            else "excused",
+            "missed": "missed",
+            "in_progress": "this week, under way",
+            "before_start": "before your first session",
+        }[self.status]
+
+
+@dataclass
+class Adherence:
+    weeks_met: int
+    weeks_counted: int
+    sessions_done: int
+    sessions_targeted: int
+
+    @property
+    def percent(self) -> int | None:
+        if not self.weeks_counted:
+            return None
+        return round(100 * self.weeks_met / self.weeks_counted)
+
+
+@dataclass
+class HeatDay:
+    day: date
+    sets: int
+    in_future: bool
+
+    @property
+    def level(self) -> int:
+        """0 (rest day) to 4, for the shade."""
+        if self.sets == 0:
+            return 0
+        return min(4, 1 + self.sets // 10)
+
+
+@dataclass
+class Consistency:
+    today: date
+    this_week: WeekResult
+    weeks: list[WeekResult]  # from the first week with a session (or this week) to now
+    streak: int
+    best_streak: int
+    adherence_4: Adherence
+    adherence_12: Adherence
+    last_session_date: date | None
+    total_sessions: int
+    heatmap: list[list[HeatDay]] = field(default_factory=list)  # a column per week
+
+    @property
+    def has_history(self) -> bool:
+        return self.total_sessions > 0
+
+    @property
+    def days_left(self) -> int:
+        """Days left in this week after today."""
+        return (self.this_week.week.end - self.today).days
+
+    @property
+    def sessions_to_go(self) -> int:
+        return max(0, self.this_week.target - self.this_week.sessions)
+
+    @property
+    def adherences(self) -> list[tuple[str, Adherence]]:
+        return [("Last 4 weeks", self.adherence_4), ("Last 12 weeks", self.adherence_12)]
+
+    @property
+    def chart_weeks(self) -> list[WeekResult]:
+        return self.weeks[-CHART_WEEKS:]
+
+
+def default_target(athlete: User) -> int:
+    """The athlete's own target, else the suggestion of the routine they do most, else 1."""
+    if athlete.weekly_target:
+        return athlete.weekly_target
+    most_done = (
+        WorkoutSession.objects.filter(athlete=athlete)
+        .values("routine__suggested_sessions_per_week")
+        .annotate(n=Count("id"))
+        .order_by("-n", "routine__suggested_sessions_per_week")
+        .first()
+    )
+    if most_done and most_done["routine__suggested_sessions_per_week"]:
+        return most_done["routine__suggested_sessions_per_week"]
+    return 1
+
+
+class TargetHistory:
+    """Which target held in which week: the latest change not after it."""
+
+    def __init__(self, changes: list[tuple[date, int]], fallback: int):
+        self.changes = sorted(changes)
+        self.fallback = fallback
+
+    def for_week(self, week: Week) -> int:
+        current = None
+        for start, target in self.changes:
+            if start <= week.start:
+                current = target
+            else:
+                break
+        if current is not None:
+            return current
+        # Before the first recorded change: the first target ever set, else the fallback.
+        return self.changes[0][1] if self.changes else self.fallback
+
+
+def daily_counts(athlete: User, since: date | None = None) -> dict[date, tuple[int, int]]:
+    """{local date: (sessions with at least one set, sets)} in one aggregate query."""
+    logs = SetLog.objects.filter(session__athlete=athlete)
+    if since is not None:
+        logs = logs.filter(session__local_date__gte=since)
+    rows = logs.values("session__local_date").annotate(
+        sessions=Count("session_id", distinct=True), sets=Count("id")
+    )
+    return {row["session__local_date"]: (row["sessions"], row["sets"]) for row in rows}
+
+
+def athlete_consistency(athlete: User, *, today: date | None = None) -> Consistency:
+    """Everything the dashboard says about consistency, in at most four queries."""
+    today = today or weeks.today(athlete.zone)
+    current = weeks.week_of(today)
+    days = daily_counts(athlete)
+    history = TargetHistory(
+        list(WeeklyTarget.objects.filter(athlete=athlete).values_list("week_start", "target")),
+        fallback=default_target(athlete),
+    )
+    excused = {
+        e.week_start: e
+        for e in ExcusedWeek.objects.filter(athlete=athlete).select_related("set_by")
+    }
+
+    per_week: dict[date, list[int]] = {}
+    for day, (sessions, sets) in days.items():
+        totals = per_week.setdefault(weeks.week_start(day), [0, 0])
+        totals[0] += sessions
+        totals[1] += sets
+    first_week = weeks.Week(min(per_week)) if per_week else current
+    first_week = min(first_week, current, key=lambda w: w.start)
+
+    def result(week: Week) -> WeekResult:
+        sessions, sets = per_week.get(week.start, (0, 0))
+        return WeekResult(
+            week=week,
+            sessions=sessions,
+            sets=sets,
+            target=history.for_week(week),
+            excused=excused.get(week.start),
+            is_current=week == current,
+            before_start=week.start < first_week.start,
+        )
+
+    results = [result(week) for week in weeks.weeks_between(first_week, current)]
+    # The chart always shows twelve weeks; weeks before the first session are shown, not judged.
+    padding = [
+        result(Week(first_week.start - weeks.WEEK * n))
+        for n in range(CHART_WEEKS - len(results), 0, -1)
+    ]
+    finished = results[:-1]
+    this_week = results[-1]
+
+    streak = best = 0
+    for week_result in finished:
+        if week_result.met:
+            streak += 1
+        elif week_result.excused is None:
+            streak = 0
+        best = max(best, streak)
+    if this_week.met:
+        streak += 1  # the current week adds once met; until it is over it never breaks
+        best = max(best, streak)
+
+    return Consistency(
+        today=today,
+        this_week=this_week,
+        weeks=padding + results,
+        streak=streak,
+        best_streak=best,
+        adherence_4=_adherence(finished[-4:]),
+        adherence_12=_adherence(finished[-12:]),
+        last_session_date=max(days) if days else None,
+        total_sessions=sum(sessions for sessions, _sets in days.values()),
+        heatmap=_heatmap(days, today),
+    )
+
+
+def _adherence(week_results: list[WeekResult]) -> Adherence:
+    judged = [w for w in week_results if w.excused is None or w.met]
+    return Adherence(
+        weeks_met=sum(1 for w in judged if w.met),
+        weeks_counted=len(judged),
+        sessions_done=sum(w.sessions for w in judged),
+        sessions_targeted=sum(w.target for w in judged),
+    )
+
+
+def _heatmap(days: dict[date, tuple[int, int]], today: date) -> list[list[HeatDay]]:
+    first = weeks.week_start(today) - weeks.WEEK * (HEATMAP_WEEKS - 1)
+    columns = []
+    for column in range(HEATMAP_WEEKS):
+        monday = first + weeks.WEEK * column
+        columns.append(
+            [
+                HeatDay(
+                    day=monday + timedelta(days=offset),
+                    sets=days.get(monday + timedelta(days=offset), (0, 0))[1],
+                    in_future=monday + timedelta(days=offset) > today,
+                )
+                for offset in range(7)
+            ]
+        )
+    return columns
