@@ -1,0 +1,387 @@
+"""Progress per exercise: results over time, left against right, personal bests, and when
+to suggest the next level. Reads only, in a fixed number of aggregate queries.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Max, Min, Sum
+
+from accounts.models import User
+from workouts.models import Exercise, SetLog, Variation, WorkoutSession
+
+TREND_SESSIONS = 4
+EVEN_BELOW_PERCENT = 10  # a smaller gap between sides is called even
+TREND_POINTS = 5  # asymmetry must move this many points to count as narrowing or widening
+HINT_SESSIONS = 2
+BALANCE_LOOKBACK_DAYS = 90
+
+
+def asymmetry_percent(left: float | None, right: float | None) -> int | None:
+    """|L-R| / max(L, R) in percent; None without both sides or when both are zero."""
+    if left is None or right is None:
+        return None
+    larger = max(left, right)
+    if larger == 0:
+        return None
+    return round(100 * abs(left - right) / larger)
+
+
+@dataclass
+class SessionResult:
+    session_id: int
+    local_date: date
+    started_at: datetime
+    routine_name: str
+    sets: int
+    best: int | None
+    total: int | None
+    best_left: int | None
+    best_right: int | None
+    total_left: int | None
+    total_right: int | None
+    top_load: Decimal | None
+    reached_top: bool
+    level_order: int | None
+    exercise_id: int = 0
+    side_word: str = "leg"
+    levels: list[str] = field(default_factory=list)
+    records: list[str] = field(default_factory=list)  # which bests this session set
+
+    @property
+    def asymmetry(self) -> int | None:
+        return asymmetry_percent(self.best_left, self.best_right)
+
+    @property
+    def level_text(self) -> str:
+        return ", ".join(self.levels) or "-"
+
+
+@dataclass
+class SideBalance:
+    """Left against right over an athlete's last few sessions of one exercise."""
+
+    exercise_name: str
+    exercise_slug: str
+    side_word: str
+    asymmetries: list[int | None]  # oldest first
+    left_total: int
+    right_total: int
+
+    @property
+    def percent(self) -> int | None:
+        return asymmetry_percent(self.left_total, self.right_total)
+
+    @property
+    def weaker(self) -> str | None:
+        """ "left", "right", or None when the sides are even."""
+        percent = self.percent
+        if percent is None or percent < EVEN_BELOW_PERCENT:
+            return None
+        return "left" if self.left_total < self.right_total else "right"
+
+    @property
+    def stronger(self) -> str | None:
+        return {"left": "right", "right": "left"}.get(self.weaker or "")
+
+    @property
+    def trend(self) -> str | None:
+        """narrowing, widening or steady, from the first to the last of the recent sessions."""
+        known = [a for a in self.asymmetries if a is not None]
+        if len(known) < 2:
+            return None
+        change = known[-1] - known[0]
+        if change <= -TREND_POINTS:
+            return "narrowing"
+        if change >= TREND_POINTS:
+            return "widening"
+        return "steady"
+
+    @property
+    def sentence(self) -> str:
+        sessions = len(self.asymmetries)
+        span = "your last session" if sessions == 1 else f"your last {sessions} sessions"
+        if self.weaker is None:
+            return f"Left and right are even over {span} (within {EVEN_BELOW_PERCENT}%)."
+        return (
+            f"Your {self.weaker} {self.side_word} is weaker: {self.percent}% behind "
+            f"the {self.stronger} over {span}."
+        )
+
+
+@dataclass
+class PersonalBest:
+    label: str  # "Best set", "Left", "Right", "Top load"
+    value: float
+    on: date
+
+
+@dataclass
+class ExerciseProgress:
+    exercise: Exercise
+    ladder: list[Variation]
+    results: list[SessionResult]  # oldest first
+    per_side: bool
+    bests: list[PersonalBest]
+    balance: SideBalance | None
+    next_step: str | None  # the progression hint, in words
+
+    @property
+    def is_timed(self) -> bool:
+        return self.exercise.unit == Exercise.Unit.SECONDS
+
+    @property
+    def unit_suffix(self) -> str:
+        return " s" if self.is_timed else ""
+
+
+def _session_results(logs) -> list[SessionResult]:
+    """Aggregate set logs (already filtered to one athlete) per session and exercise."""
+    rows = (
+        logs.values(
+            "session_id",
+            "session__local_date",
+            "session__started_at",
+            "session__routine_name",
+            "session_exercise__exercise_id",
+        )
+        .annotate(
+            sets=Count("id"),
+            best=Max("value"),
+            total=Sum("value"),
+            lowest=Min("value"),
+            best_left=Max("left"),
+            best_right=Max("right"),
+            total_left=Sum("left"),
+            total_right=Sum("right"),
+            lowest_left=Min("left"),
+            lowest_right=Min("right"),
+            top_load=Max("load_kg"),
+            target_max=Max("session_exercise__target_max"),
+            level_order=Max("variation__order"),
+            side_word=Max("session_exercise__side_word"),
+        )
+        .order_by("session__started_at", "session_id")
+    )
+    results = []
+    for row in rows:
+        target = row["target_max"]
+        if row["best_left"] is not None or row["best_right"] is not None:
+            lowest_sides = (row["lowest_left"], row["lowest_right"])
+            reached = all(v is not None and v >= target for v in lowest_sides)
+        else:
+            reached = row["lowest"] is not None and row["lowest"] >= target
+        result = SessionResult(
+            session_id=row["session_id"],
+            local_date=row["session__local_date"],
+            started_at=row["session__started_at"],
+            routine_name=row["session__routine_name"],
+            sets=row["sets"],
+            best=row["best"],
+            total=row["total"],
+            best_left=row["best_left"],
+            best_right=row["best_right"],
+            total_left=row["total_left"],
+            total_right=row["total_right"],
+            top_load=row["top_load"],
+            reached_top=reached,
+            level_order=row["level_order"],
+            exercise_id=row["session_exercise__exercise_id"],
+            side_word="side" if row["side_word"] == "side" else "leg",
+        )
+        results.append(result)
+    return results
+
+
+BEST_FIELDS = (("best", "Best set"), ("best_left", "Left"), ("best_right", "Right"))
+
+
+def _mark_records(results: list[SessionResult]) -> list[PersonalBest]:
+    """Flag each session that beat every earlier one; return the standing bests."""
+    standing: dict[str, PersonalBest] = {}
+    for result in results:
+        for attr, label in (*BEST_FIELDS, ("top_load", "Top load")):
+            value = getattr(result, attr)
+            if value is None:
+                continue
+            best = standing.get(attr)
+            if best is None or value > best.value:
+                if best is not None:
+                    result.records.append(label)
+                standing[attr] = PersonalBest(label=label, value=value, on=result.local_date)
+    order = [attr for attr, _label in BEST_FIELDS] + ["top_load"]
+    return [standing[attr] for attr in order if attr in standing]
+
+
+def _balance(
+    results: list[SessionResult], exercise_name: str, exercise_slug: str, side_word: str
+) -> SideBalance | None:
+    sided = [r for r in results if r.best_left is not None and r.best_right is not None]
+    recent = sided[-TREND_SESSIONS:]
+    if not recent:
+        return None
+    return SideBalance(
+        exercise_name=exercise_name,
+        exercise_slug=exercise_slug,
+        side_word=side_word,
+        asymmetries=[r.asymmetry for r in recent],
+        left_total=sum(r.best_left for r in recent),
+        right_total=sum(r.best_right for r in recent),
+    )
+
+
+def next_step(
+    results: list[SessionResult], ladder: list[Variation], exercise: Exercise
+) -> str | None:
+    """The progression hint: the top of the dose, on every side, in each of the last two
+    sessions at the same level, suggests the next level of the ladder. Never applied."""
+    recent = results[-HINT_SESSIONS:]
+    if len(recent) < HINT_SESSIONS or not all(r.reached_top for r in recent):
+        return None
+    if len({r.level_order for r in recent}) != 1:
+        return None  # a level change in between: start counting again at the new level
+    level = recent[-1].level_order
+    if ladder and level is not None:
+        higher = [v for v in ladder if v.order > level]
+        if higher:
+            return f"Ready for the next level: {higher[0].name}."
+    if exercise.progresses_to_id is not None:
+        return f"Ready for a harder exercise: {exercise.progresses_to.name}."
+    return None
+
+
+def exercise_progress(*, athlete: User, exercise: Exercise) -> ExerciseProgress:
+    """One exercise over time for one athlete: three queries after the exercise."""
+    logs = SetLog.objects.filter(session__athlete=athlete, session_exercise__exercise=exercise)
+    results = _session_results(logs)
+    levels = defaultdict(list)
+    for session_id, name in (
+        logs.filter(variation__isnull=False)
+        .values_list("session_id", "variation__name")
+        .order_by("session_id", "variation__order")
+        .distinct()
+    ):
+        levels[session_id].append(name)
+    for result in results:
+        result.levels = levels.get(result.session_id, [])
+    ladder = list(exercise.variations.order_by("order"))
+    per_side = any(r.best_left is not None for r in results)
+    side_word = results[-1].side_word if results else "leg"
+    return ExerciseProgress(
+        exercise=exercise,
+        ladder=ladder,
+        results=results,
+        per_side=per_side,
+        bests=_mark_records(results),
+        balance=_balance(results, exercise.name, exercise.slug, side_word) if per_side else None,
+        next_step=next_step(results, ladder, exercise),
+    )
+
+
+@dataclass
+class ExerciseDone:
+    exercise_id: int
+    name: str
+    slug: str
+    sessions: int
+    last_date: date
+
+
+def exercises_done(*, athlete: User) -> list[ExerciseDone]:
+    """Every exercise the athlete has logged, most recent first: one query."""
+    rows = (
+        SetLog.objects.filter(session__athlete=athlete)
+        .values(
+            "session_exercise__exercise_id",
+            "session_exercise__exercise__name",
+            "session_exercise__exercise__slug",
+        )
+        .annotate(sessions=Count("session_id", distinct=True), last=Max("session__local_date"))
+        .order_by("-last", "session_exercise__exercise__name")
+    )
+    return [
+        ExerciseDone(
+            exercise_id=row["session_exercise__exercise_id"],
+            name=row["session_exercise__exercise__name"],
+            slug=row["session_exercise__exercise__slug"],
+            sessions=row["sessions"],
+            last_date=row["last"],
+        )
+        for row in rows
+    ]
+
+
+def side_balances(*, athlete: User, today: date) -> list[SideBalance]:
+    """Left against right for every per-side exercise done lately: one query."""
+    since = today - timedelta(days=BALANCE_LOOKBACK_DAYS)
+    rows = (
+        SetLog.objects.filter(
+            session__athlete=athlete, session__local_date__gte=since, left__isnull=False
+        )
+        .values(
+            "session_id",
+            "session__started_at",
+            "session_exercise__exercise_id",
+            "session_exercise__exercise__name",
+            "session_exercise__exercise__slug",
+            "session_exercise__side_word",
+        )
+        .annotate(best_left=Max("left"), best_right=Max("right"))
+        .order_by("session__started_at", "session_id")
+    )
+    per_exercise: dict[int, list] = defaultdict(list)
+    for row in rows:
+        per_exercise[row["session_exercise__exercise_id"]].append(row)
+    balances = []
+    for exercise_rows in per_exercise.values():
+        recent = exercise_rows[-TREND_SESSIONS:]
+        first = recent[0]
+        balances.append(
+            SideBalance(
+                exercise_name=first["session_exercise__exercise__name"],
+                exercise_slug=first["session_exercise__exercise__slug"],
+                side_word="side" if first["session_exercise__side_word"] == "side" else "leg",
+                asymmetries=[asymmetry_percent(r["best_left"], r["best_right"]) for r in recent],
+                left_total=sum(r["best_left"] for r in recent),
+                right_total=sum(r["best_right"] for r in recent),
+            )
+        )
+    balances.sort(key=lambda b: (-(b.percent or 0), b.exercise_name))
+    return balances
+
+
+def session_records(*, session: WorkoutSession) -> dict[int, list[str]]:
+    """{exercise id: ["Left", "Best set"]}: the bests this session beat, in two queries.
+
+    A first attempt is not a record; there is nothing to beat yet.
+    """
+    here = _session_results(SetLog.objects.filter(session=session))
+    if not here:
+        return {}
+    exercise_ids = [r.exercise_id for r in here]
+    before = (
+        SetLog.objects.filter(
+            session__athlete_id=session.athlete_id,
+            session__started_at__lt=session.started_at,
+            session_exercise__exercise_id__in=exercise_ids,
+        )
+        .values("session_exercise__exercise_id")
+        .annotate(best=Max("value"), best_left=Max("left"), best_right=Max("right"))
+    )
+    previous = {row["session_exercise__exercise_id"]: row for row in before}
+    records: dict[int, list[str]] = {}
+    for result in here:
+        earlier = previous.get(result.exercise_id)
+        if earlier is None:
+            continue
+        beaten = [
+            label
+            for attr, label in BEST_FIELDS
+            if getattr(result, attr) is not None
+            and (earlier[attr] is None or getattr(result, attr) > earlier[attr])
+        ]
+        if beaten:
+            records[result.exercise_id] = beaten
+    return records
