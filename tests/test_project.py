@@ -97,7 +97,11 @@ def test_seed_demo_creates_the_three_demo_accounts_and_is_safe_twice(settings, c
     staff = User.objects.get(username="staff")
     assert staff.is_staff and staff.groups.filter(name="Catalogue editors").exists()
     assert User.objects.get(username="coach").role == User.Role.COACH
-    assert User.objects.get(username="athlete").check_password("footing-athlete-demo")
+    athlete = User.objects.get(username="athlete")
+    assert athlete.check_password("footing-athlete-demo")
+    # A history to look at, written once: the second run adds no sessions.
+    assert out.count("past sessions") == 1
+    assert athlete.workout_sessions.count() == 16  # ten weeks, every fourth one skipped
 
 
 @pytest.mark.django_db

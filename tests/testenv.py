@@ -1,6 +1,10 @@
 """Loaded by pytest (`-p tests.testenv`) before Django reads its settings."""
 
 import os
+import tempfile
+from pathlib import Path
+
+import pytest
 
 # Production settings (DEBUG off) with a throwaway key, over plain HTTP on localhost.
 os.environ.setdefault("SECRET_KEY", "test-only-" + "x" * 60)
@@ -9,3 +13,22 @@ os.environ.setdefault("STATIC_MANIFEST", "0")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
 # make around it are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """On SQLite, keep the test database in a file rather than in memory.
+
+    The offline browser tests run the app in a separate process that they can stop and
+    start (tests/e2e/appserver.py); that process must see the same database. A RAM-backed
+    folder keeps the file as fast as memory where the system has one.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if not database["ENGINE"].endswith("sqlite3"):
+        return
+    test = database.setdefault("TEST", {})
+    if not test.get("NAME") and not os.environ.get("XX_MEM"):
+        folder = Path("/dev/shm") if os.access("/dev/shm", os.W_OK) else Path(tempfile.gettempdir())
+        test["NAME"] = str(folder / f"footing-test-{os.getpid()}.sqlite3")

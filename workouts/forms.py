@@ -1,14 +1,15 @@
 """Forms for logging sets and closing sessions: bounds and messages an athlete can act on."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from workouts.models import LOAD_KG_MAX, REPS_MAX, SECONDS_MAX, SessionExercise
+from workouts.models import LOAD_KG_MAX, REPS_MAX, SECONDS_MAX, ExcusedWeek, SessionExercise
 from workouts.services import SetValues
+from workouts.weeks import Week
 
 KG_PER_LB = Decimal("0.45359237")
 
@@ -143,3 +144,40 @@ class SessionNoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         label="How did it go?",
     )
+
+
+TARGET_CHOICES = [(n, f"{n} session{'s' if n > 1 else ''} a week") for n in range(1, 8)]
+
+
+class WeeklyTargetForm(forms.Form):
+    target = forms.TypedChoiceField(
+        label="Weekly target",
+        choices=TARGET_CHOICES,
+        coerce=int,
+        error_messages={"invalid_choice": "Choose a target from 1 to 7 sessions a week."},
+    )
+
+
+class ExcuseWeekForm(forms.Form):
+    """Excuse one of the recent weeks; `weeks` are the Week objects on offer."""
+
+    week = forms.ChoiceField(label="Week")
+    reason = forms.ChoiceField(
+        label="Reason",
+        choices=ExcusedWeek.Reason.choices,
+        error_messages={"invalid_choice": "Choose a reason from the list."},
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Keep the note under 200 characters."},
+    )
+
+    def __init__(self, *args, weeks: list[Week], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["week"].choices = [(w.start.isoformat(), w.label()) for w in weeks]
+        self.fields["week"].error_messages["invalid_choice"] = "Choose one of the weeks listed."
+
+    def clean_week(self) -> date:
+        return date.fromisoformat(self.cleaned_data["week"])

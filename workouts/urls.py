@@ -19,4 +19,9 @@ urlpatterns = [
     path("sessions/<int:pk>/abandon/", views.session_abandon, name="session_abandon"),
     path("sessions/<int:pk>/delete/", views.session_delete, name="session_delete"),
     path("history/", views.history, name="history"),
+    path("week/target/", views.week_target, name="week_target"),
+    path("weeks/excuse/", views.week_excuse, name="week_excuse"),
+    path("weeks/<str:week>/unexcuse/", views.week_unexcuse, name="week_unexcuse"),
+    path("progress/", views.progress_list, name="progress_list"),
+    path("progress/<slug:slug>/", views.progress_detail, name="progress"),
 ]

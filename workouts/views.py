@@ -1,9 +1,12 @@
-"""Workouts views: the public catalogue, the athlete's home, doing a session, history."""
+"""Workouts views: the public catalogue, the athlete's dashboard, doing a session, history,
+progress."""
+
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,9 +14,16 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
-from workouts import selectors, services
-from workouts.forms import NewSetForm, SessionNoteForm, SetLogForm
-from workouts.models import SessionExercise, SetLog, WorkoutSession
+from workouts import charts, consistency, progress, selectors, services
+from workouts.forms import (
+    ExcuseWeekForm,
+    NewSetForm,
+    SessionNoteForm,
+    SetLogForm,
+    WeeklyTargetForm,
+)
+from workouts.models import Exercise, SessionExercise, SetLog, WorkoutSession
+from workouts.weeks import Week
 
 SIDES = ("left", "right")
 
@@ -48,11 +58,15 @@ def _get_own_set(request: AuthedRequest, session_pk: int, pk: int) -> SetLog:
 @login_not_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Visitors get the catalogue; athletes get their dashboard."""
     if not request.user.is_authenticated:
         return redirect("workouts:routine_list")
-    routines = selectors.routine_list()
-    owned = set(request.user.equipment.values_list("pk", flat=True))
-    cards = [
+    return render(request, "workouts/home.html", _dashboard_context(request, request.user))
+
+
+def _start_cards(athlete: User) -> list[dict]:
+    owned = set(athlete.equipment.values_list("pk", flat=True))
+    return [
         {
             "routine": routine,
             "exercise_count": selectors.routine_exercise_count(routine),
@@ -63,13 +77,124 @@ def home(request: HttpRequest) -> HttpResponse:
                 if c.needs_equipment_id is not None and c.needs_equipment_id not in owned
             ],
         }
-        for routine in routines
+        for routine in selectors.routine_list()
     ]
+
+
+def _excusable_weeks(summary: consistency.Consistency) -> list[Week]:
+    """This week and the eleven before it, newest first."""
+    return [result.week for result in reversed(summary.chart_weeks)]
+
+
+def _dashboard_context(
+    request: HttpRequest,
+    athlete: User,
+    *,
+    target_form: WeeklyTargetForm | None = None,
+    excuse_form: ExcuseWeekForm | None = None,
+) -> dict:
+    summary = consistency.athlete_consistency(athlete)
+    return {
+        "athlete": athlete,
+        "cards": _start_cards(athlete),
+        "open_session": selectors.open_session(athlete=athlete),
+        "summary": summary,
+        "week_chart": charts.week_chart(summary.chart_weeks),
+        "heat_map": charts.heat_map(summary.heatmap),
+        # The three biggest gaps between sides; the rest are on the progress pages.
+        "balances": [
+            b for b in progress.side_balances(athlete=athlete, today=summary.today) if b.weaker
+        ][:3],
+        "excused_weeks": [w for w in reversed(summary.weeks) if w.excused is not None],
+        "target_form": target_form
+        or WeeklyTargetForm(initial={"target": summary.this_week.target}),
+        "excuse_form": excuse_form
+        or ExcuseWeekForm(weeks=_excusable_weeks(summary), initial={"reason": "injury"}),
+    }
+
+
+@require_POST
+def week_target(request: AuthedRequest) -> HttpResponse:
+    form = WeeklyTargetForm(request.POST)
+    if form.is_valid():
+        services.weekly_target_set(
+            athlete=request.user, target=form.cleaned_data["target"], by=request.user
+        )
+        messages.success(request, "Target saved from this week on; past weeks keep theirs.")
+        return redirect("home")
+    context = _dashboard_context(request, request.user, target_form=form)
+    return render(request, "workouts/home.html", context, status=422)
+
+
+@require_POST
+def week_excuse(request: AuthedRequest) -> HttpResponse:
+    summary = consistency.athlete_consistency(request.user)
+    form = ExcuseWeekForm(request.POST, weeks=_excusable_weeks(summary))
+    if form.is_valid():
+        try:
+            excused = services.week_excuse(
+                athlete=request.user,
+                week_start=form.cleaned_data["week"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except services.WeekRefused as refusal:
+            form.add_error("week", refusal.message)
+        else:
+            week = Week(excused.week_start)
+            messages.success(request, f"Week {week.label()} is excused.")
+            return redirect("home")
+    context = _dashboard_context(request, request.user, excuse_form=form)
+    return render(request, "workouts/home.html", context, status=422)
+
+
+@require_POST
+def week_unexcuse(request: AuthedRequest, week: str) -> HttpResponse:
+    try:
+        week_start = date.fromisoformat(week)
+    except ValueError:
+        raise Http404 from None
+    if services.week_unexcuse(athlete=request.user, week_start=week_start):
+        messages.success(request, f"Week {Week(week_start).label()} counts again.")
+    return redirect("home")
+
+
+# --- Progress -----------------------------------------------------------------------------
+
+
+@require_GET
+def progress_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
-        "workouts/home.html",
-        {"cards": cards, "open_session": selectors.open_session(athlete=request.user)},
+        "workouts/progress_list.html",
+        {"athlete": request.user, "done": progress.exercises_done(athlete=request.user)},
     )
+
+
+@require_GET
+def progress_detail(request: AuthedRequest, slug: str) -> HttpResponse:
+    exercise = get_object_or_404(Exercise.objects.select_related("progresses_to"), slug=slug)
+    return render(
+        request,
+        "workouts/progress.html",
+        _progress_context(progress.exercise_progress(athlete=request.user, exercise=exercise)),
+    )
+
+
+def _progress_context(result: progress.ExerciseProgress) -> dict:
+    labels = [f"{r.local_date.day}/{r.local_date.month}" for r in result.results]
+    if result.per_side:
+        series = [
+            ("Left", "series-left", [r.best_left for r in result.results]),
+            ("Right", "series-right", [r.best_right for r in result.results]),
+        ]
+    else:
+        series = [("Best set", "series-best", [r.best for r in result.results])]
+    return {
+        "progress": result,
+        "chart": charts.line_chart(labels, series, unit=result.unit_suffix.strip()),
+    }
 
 
 @login_not_required

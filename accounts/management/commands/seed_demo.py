@@ -5,6 +5,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
+from workouts import weeks
+from workouts.history import build_history
 
 DEMO_ACCOUNTS = [
     # username, password, role, staff, first name
@@ -42,5 +44,14 @@ class Command(BaseCommand):
             state = "created" if created else "already there"
             label = "Staff" if staff else role.label
             lines.append(f"  {label:<8} {username:<8} / {password:<22} ({state})")
+        athlete = User.objects.get(username="athlete")
+        if not athlete.workout_sessions.exists():
+            # Ten weeks of sessions, so the dashboard and progress pages have a story to tell.
+            athlete.weekly_target = 2
+            athlete.save(update_fields=["weekly_target"])
+            written = build_history(
+                athlete, weeks_back=10, per_week=2, today=weeks.today(athlete.zone), skip_every=4
+            )
+            self.stdout.write(f"Gave the demo athlete {written} past sessions.")
         self.stdout.write("Demo logins (staff is a catalogue editor in /admin/):")
         self.stdout.write("\n".join(lines))
