@@ -137,7 +137,7 @@ class ExerciseProgress:
         return " s" if self.is_timed else ""
 
 
-def _session_results(logs) -> list[SessionResult]:
+def session_results(logs) -> list[SessionResult]:
     """Aggregate set logs (already filtered to one athlete) per session and exercise."""
     rows = (
         logs.values(
@@ -255,7 +255,7 @@ def next_step(
 def exercise_progress(*, athlete: User, exercise: Exercise) -> ExerciseProgress:
     """One exercise over time for one athlete: three queries after the exercise."""
     logs = SetLog.objects.filter(session__athlete=athlete, session_exercise__exercise=exercise)
-    results = _session_results(logs)
+    results = session_results(logs)
     levels = defaultdict(list)
     for session_id, name in (
         logs.filter(variation__isnull=False)
@@ -357,7 +357,7 @@ def session_records(*, session: WorkoutSession) -> dict[int, list[str]]:
 
     A first attempt is not a record; there is nothing to beat yet.
     """
-    here = _session_results(SetLog.objects.filter(session=session))
+    here = session_results(SetLog.objects.filter(session=session))
     if not here:
         return {}
     exercise_ids = [r.exercise_id for r in here]

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
+from workouts import progress
 from workouts.models import (
     Circuit,
     Equipment,
@@ -113,6 +114,7 @@ class SetRow:
     variations: list[Variation]
     default_variation_id: int | None
     client_id: uuid.UUID | str = field(default_factory=uuid.uuid4)
+    next_step: str | None = None  # the progression hint, on the first round's row
     errors: dict | None = None
     # What the athlete sent when it was refused, shown back so nothing typed is lost.
     submitted: dict | None = None
@@ -297,6 +299,7 @@ class SessionSummary:
     optional_done: int
     duration: timedelta | None
     skipped: list[str]
+    records: list[tuple[str, list[str]]] = field(default_factory=list)  # bests beaten
 
 
 def session_summary(*, session: WorkoutSession, blocks: list[CircuitBlock]) -> SessionSummary:
@@ -317,13 +320,62 @@ def session_summary(*, session: WorkoutSession, blocks: list[CircuitBlock]) -> S
                         done += 1
     skipped = [name for pk, name in names.items() if pk not in logged_exercises]
     end = session.ended_at or timezone.now()
+    records = []
+    if not session.is_open:
+        by_exercise = progress.session_records(session=session)
+        exercise_names = {
+            row.session_exercise.exercise_id: row.session_exercise.name
+            for block in blocks
+            for round_block in block.rounds
+            for row in round_block.rows
+        }
+        records = [
+            (exercise_names[exercise_id], [label.lower() for label in labels])
+            for exercise_id, labels in by_exercise.items()
+        ]
     return SessionSummary(
         sets_done=done,
         sets_prescribed=prescribed,
         optional_done=optional_done,
         duration=end - session.started_at,
         skipped=skipped,
+        records=records,
     )
+
+
+HINT_LOOKBACK = timedelta(days=180)
+
+
+def progression_hints(*, session: WorkoutSession, blocks: list[CircuitBlock]) -> None:
+    """Put the next-level hint on the first row of each exercise that earned one.
+
+    Two queries: the athlete's recent results per session for these exercises, and the
+    exercises (for what each progresses to).
+    """
+    first_rows = {
+        row.session_exercise.exercise_id: row
+        for block in blocks
+        for round_block in block.rounds
+        for row in round_block.rows
+        if row.round == 1
+    }
+    if not first_rows:
+        return
+    results = progress.session_results(
+        SetLog.objects.filter(
+            session__athlete_id=session.athlete_id,
+            session__started_at__lt=session.started_at,
+            session__local_date__gte=session.local_date - HINT_LOOKBACK,
+            session_exercise__exercise_id__in=list(first_rows),
+        )
+    )
+    per_exercise: dict[int, list] = {}
+    for result in results:
+        per_exercise.setdefault(result.exercise_id, []).append(result)
+    exercises = Exercise.objects.filter(pk__in=list(per_exercise)).select_related("progresses_to")
+    for exercise in exercises:
+        row = first_rows[exercise.pk]
+        row.next_step = progress.next_step(per_exercise[exercise.pk], row.variations, exercise)
 
 
 def open_session(*, athlete: User) -> WorkoutSession | None:

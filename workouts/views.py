@@ -261,6 +261,8 @@ def _render_session(
     refused: selectors.SetRow | None = None,
 ) -> HttpResponse:
     blocks = selectors.session_blocks(session=session)
+    if can_edit and session.is_open:
+        selectors.progression_hints(session=session, blocks=blocks)
     if refused is not None:
         # Put the refused row, with its message and the athlete's numbers, in its place.
         for block in blocks:

@@ -1,11 +1,13 @@
 """Progress per exercise: left against right, the progression hint, personal bests."""
 
+import uuid
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 
-from tests.factories import UserFactory
-from workouts import progress
+from tests.factories import UserFactory, start_session
+from workouts import progress, services
 from workouts.history import local_moment, log_past_session
 from workouts.models import Exercise
 
@@ -179,3 +181,25 @@ def test_side_balances_on_the_dashboard_put_the_biggest_gap_first(runner):
         "Single-leg lateral hops",
         "Star exercise",
     ]
+
+
+def test_the_session_page_suggests_the_next_level_and_the_summary_flags_bests(client, runner):
+    balance_sessions(runner, [(18, 20), (20, 20), (20, 20)], level=2)
+    session = start_session(runner)
+    client.force_login(runner)
+    page = client.get(session.get_absolute_url()).text
+    assert page.count("Ready for the next level") == 1
+    assert "Ready for the next level: Bosu, round side up." in page
+
+    exercise = session.session_exercises.get(exercise__slug="single-leg-balance")
+    services.set_log_create(
+        session=session,
+        session_exercise=exercise,
+        round_number=1,
+        values=services.SetValues(left=25, right=20),
+        client_id=uuid.uuid4(),
+    )
+    services.session_finish(session=session, note="")
+    summary = client.get(reverse("workouts:session", args=[session.pk])).text
+    assert "Single-leg balance: left" in summary
+    assert "Ready for the next level" not in summary
