@@ -32,12 +32,13 @@ def log_past_session(
     level: Mapping[str, int] | None = None,
     status: str = WorkoutSession.Status.FINISHED,
     minutes: int = 25,
+    all_rounds: bool = False,
 ) -> WorkoutSession:
     """A session started at `when` (aware), with a set for every round prescribed.
 
     `values` maps exercise slugs to what was done; others get `default`, or the top of
     their dose when `default` is None. A rule returning None skips that set. `level` maps
-    slugs to the ladder rung used.
+    slugs to the ladder rung used. `all_rounds` logs the optional rounds too.
     """
     if isinstance(routine, str):
         routine = selectors.routine_get(slug=routine)
@@ -63,7 +64,8 @@ def log_past_session(
         variation = None
         if rung is not None:
             variation = next(v for v in exercise.exercise.variations.all() if v.order == rung)
-        for round_number in range(1, exercise.rounds_min + 1):
+        rounds = exercise.rounds_max if all_rounds else exercise.rounds_min
+        for round_number in range(1, rounds + 1):
             done = rule(exercise, round_number) if callable(rule) else rule
             if done is None and rule is not None:
                 continue
@@ -102,6 +104,7 @@ def build_history(
     today: date,
     seed: int = 7,
     skip_every: int = 0,
+    all_rounds: bool = False,
 ) -> int:
     """About `per_week` sessions a week for `weeks_back` finished weeks before this one,
     alternating the two routines, with a weaker left side slowly catching up. Every `skip_every`-th
@@ -129,6 +132,7 @@ def build_history(
                 routines[written % 2],
                 local_moment(athlete, day, hour=7 + rng.randint(0, 12)),
                 default=sided,
+                all_rounds=all_rounds,
             )
             written += 1
     return written
