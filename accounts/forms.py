@@ -188,3 +188,12 @@ class ProfileForm(forms.Form):
                 *time_zone_choices(),
             ]
         return form
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Coach's code",
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        error_messages={"required": "Enter the code your coach gave you."},
+    )

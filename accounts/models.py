@@ -46,6 +46,21 @@ class User(AbstractUser):
         validators=[validate_time_zone],
         help_text="Weeks are counted Monday to Sunday in this zone.",
     )
+    # What a coach suggested; the athlete sees who and can clear it.
+    recommended_routine = models.ForeignKey(
+        "workouts.Routine", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recommended_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Coaches only: the code athletes enter to link, and when the roster asks for attention.
+    invite_code = models.CharField(max_length=16, unique=True, null=True, blank=True)
+    pain_threshold = models.PositiveSmallIntegerField(
+        default=5, help_text="Pain at or above this in the last 14 days needs attention (1-10)."
+    )
+    asymmetry_threshold = models.PositiveSmallIntegerField(
+        default=20, help_text="A gap between sides at or above this percent needs attention."
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -61,6 +76,14 @@ class User(AbstractUser):
             ),
             # One account per address, whatever the case: password reset mails
             # go to one person only. Empty emails (username-only sign-ups) are free.
+            models.CheckConstraint(
+                condition=models.Q(pain_threshold__range=(1, 10)),
+                name="accounts_user_pain_threshold_1_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(asymmetry_threshold__range=(5, 100)),
+                name="accounts_user_asymmetry_threshold_5_100",
+            ),
             models.UniqueConstraint(
                 Lower("email"),
                 condition=~models.Q(email=""),
@@ -79,3 +102,23 @@ class User(AbstractUser):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+
+class CoachLink(models.Model):
+    """An athlete let this coach see their data. Deleting it takes the access away at once."""
+
+    coach = models.ForeignKey(User, on_delete=models.CASCADE, related_name="athlete_links")
+    athlete = models.ForeignKey(User, on_delete=models.CASCADE, related_name="coach_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["coach", "athlete"]
+        constraints = [
+            models.UniqueConstraint(fields=["coach", "athlete"], name="accounts_coachlink_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(coach=models.F("athlete")), name="accounts_coachlink_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coach} coaches {self.athlete}"

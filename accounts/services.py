@@ -1,10 +1,11 @@
 """Writes to a user's own settings."""
 
+import secrets
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from accounts.models import User
+from accounts.models import CoachLink, User
 from workouts.models import Equipment
 from workouts.services import weekly_target_set
 
@@ -47,3 +48,73 @@ def profile_update(
             # Record it from this week on, so past weeks keep the target they had.
             weekly_target_set(athlete=user, target=weekly_target, by=user)
     return changed
+
+
+# --- Coach links ----------------------------------------------------------------------------
+
+# No 0/O or 1/I/L: a code read aloud in a clinic or typed on a phone should not be misread.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+class LinkRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def invite_code_for(coach: User, *, renew: bool = False) -> str:
+    """The coach's invite code, made on first use; `renew` replaces it (old links stop
+    working, existing athletes stay linked)."""
+    if coach.invite_code and not renew:
+        return coach.invite_code
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not User.objects.filter(invite_code=code).exists():
+            break
+    coach.invite_code = code
+    coach.save(update_fields=["invite_code"])
+    return code
+
+
+def coach_for_code(code: str) -> User:
+    coach = User.objects.filter(invite_code=normalise_code(code) or None, is_active=True).first()
+    if coach is None or coach.role != User.Role.COACH:
+        raise LinkRefused("No coach has that code. Check it with your coach.")
+    return coach
+
+
+def link_create(*, athlete: User, code: str) -> CoachLink:
+    """The athlete confirmed: from now on this coach sees their data."""
+    coach = coach_for_code(code)
+    if coach.pk == athlete.pk:
+        raise LinkRefused("That is your own code: share it with your athletes.")
+    try:
+        with transaction.atomic():
+            return CoachLink.objects.create(coach=coach, athlete=athlete)
+    except IntegrityError:
+        raise LinkRefused(f"{coach.name} is already your coach.") from None
+
+
+def link_revoke(*, athlete: User, coach_pk: int) -> User | None:
+    """The athlete takes a coach's access away; returns the coach, None if not linked."""
+    link = CoachLink.objects.filter(athlete=athlete, coach_id=coach_pk).select_related("coach")
+    found = link.first()
+    if found is None:
+        return None
+    found.delete()
+    return found.coach
+
+
+def link_remove(*, coach: User, athlete_pk: int) -> User | None:
+    """The coach drops an athlete from the roster; returns the athlete, None if not linked."""
+    found = CoachLink.objects.filter(coach=coach, athlete_id=athlete_pk).select_related("athlete")
+    link = found.first()
+    if link is None:
+        return None
+    link.delete()
+    return link.athlete

@@ -9,6 +9,10 @@ from accounts.forms import ChangePasswordForm, LoginForm, NewPasswordForm
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
+    path("coaches/", views.coaches, name="coaches"),
+    path("coaches/join/<str:code>/", views.coach_join, name="coach_join"),
+    path("coaches/<int:coach_pk>/revoke/", views.coach_revoke, name="coach_revoke"),
+    path("invite/", views.coach_invite, name="coach_invite"),
     # Django's views with our wording; these come first so they win over the include.
     path(
         "login/",

@@ -1,6 +1,7 @@
 """Loaded by pytest (`-p tests.testenv`) before Django reads its settings."""
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -29,6 +30,15 @@ def pytest_configure(config: pytest.Config) -> None:
     if not database["ENGINE"].endswith("sqlite3"):
         return
     test = database.setdefault("TEST", {})
-    if not test.get("NAME") and not os.environ.get("XX_MEM"):
-        folder = Path("/dev/shm") if os.access("/dev/shm", os.W_OK) else Path(tempfile.gettempdir())
-        test["NAME"] = str(folder / f"footing-test-{os.getpid()}.sqlite3")
+    if not test.get("NAME"):
+        ram = Path("/dev/shm")  # noqa: S108 - a private folder is made inside it below
+        parent = ram if os.access(ram, os.W_OK) else None
+        folder = tempfile.mkdtemp(prefix="footing-test-", dir=parent)
+        config.footing_test_folder = folder
+        test["NAME"] = str(Path(folder) / "test.sqlite3")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = getattr(config, "footing_test_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -171,17 +171,33 @@ def daily_counts(athlete: User, since: date | None = None) -> dict[date, tuple[i
 
 def athlete_consistency(athlete: User, *, today: date | None = None) -> Consistency:
     """Everything the dashboard says about consistency, in at most four queries."""
+    return consistency_from(
+        athlete,
+        days=daily_counts(athlete),
+        target_changes=list(
+            WeeklyTarget.objects.filter(athlete=athlete).values_list("week_start", "target")
+        ),
+        fallback_target=default_target(athlete),
+        excused=list(ExcusedWeek.objects.filter(athlete=athlete).select_related("set_by")),
+        today=today,
+    )
+
+
+def consistency_from(
+    athlete: User,
+    *,
+    days: dict[date, tuple[int, int]],
+    target_changes: list[tuple[date, int]],
+    fallback_target: int,
+    excused: list[ExcusedWeek],
+    today: date | None = None,
+) -> Consistency:
+    """The same from rows already read, so a coach's roster reads them for many athletes at
+    once."""
     today = today or weeks.today(athlete.zone)
     current = weeks.week_of(today)
-    days = daily_counts(athlete)
-    history = TargetHistory(
-        list(WeeklyTarget.objects.filter(athlete=athlete).values_list("week_start", "target")),
-        fallback=default_target(athlete),
-    )
-    excused = {
-        e.week_start: e
-        for e in ExcusedWeek.objects.filter(athlete=athlete).select_related("set_by")
-    }
+    history = TargetHistory(target_changes, fallback=fallback_target)
+    excused_by_week = {e.week_start: e for e in excused}
 
     per_week: dict[date, list[int]] = {}
     for day, (sessions, sets) in days.items():
@@ -198,7 +214,7 @@ def athlete_consistency(athlete: User, *, today: date | None = None) -> Consiste
             sessions=sessions,
             sets=sets,
             target=history.for_week(week),
-            excused=excused.get(week.start),
+            excused=excused_by_week.get(week.start),
             is_current=week == current,
             before_start=week.start < first_week.start,
         )

@@ -181,3 +181,23 @@ class ExcuseWeekForm(forms.Form):
 
     def clean_week(self) -> date:
         return date.fromisoformat(self.cleaned_data["week"])
+
+
+class CommentForm(forms.Form):
+    """A comment on the whole session, or on one logged set (`sets`: (pk, label) pairs)."""
+
+    about = forms.TypedChoiceField(label="About", coerce=int, empty_value=None, required=False)
+    body = forms.CharField(
+        label="Comment",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Write something first.",
+            "max_length": "Keep it under 1000 characters.",
+        },
+    )
+
+    def __init__(self, *args, sets: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["about"].choices = [("", "The whole session"), *sets]
+        self.fields["about"].error_messages["invalid_choice"] = "Choose a set from this session."

@@ -557,3 +557,33 @@ class ExcusedWeek(models.Model):
 
     def __str__(self) -> str:
         return f"Week of {self.week_start} excused: {self.get_reason_display()}"
+
+
+class Comment(models.Model):
+    """A note on a session, or on one set of it, from a linked coach or the athlete."""
+
+    session = models.ForeignKey(WorkoutSession, on_delete=models.CASCADE, related_name="comments")
+    set_log = models.ForeignKey(
+        SetLog, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments_written"
+    )
+    body = models.TextField(max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+    seen_by_athlete_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["session", "created_at"], name="workouts_comment_session_idx"),
+            # "New comments" on the athlete's home: unseen ones on their sessions.
+            models.Index(
+                fields=["session"],
+                condition=Q(seen_by_athlete_at__isnull=True),
+                name="workouts_comment_unseen_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.session}"

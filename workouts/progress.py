@@ -315,12 +315,20 @@ def exercises_done(*, athlete: User) -> list[ExerciseDone]:
 
 def side_balances(*, athlete: User, today: date) -> list[SideBalance]:
     """Left against right for every per-side exercise done lately: one query."""
+    return side_balances_for(athlete_ids=[athlete.pk], today=today).get(athlete.pk, [])
+
+
+def side_balances_for(*, athlete_ids: list[int], today: date) -> dict[int, list[SideBalance]]:
+    """The same for many athletes in one query, biggest gap first for each."""
     since = today - timedelta(days=BALANCE_LOOKBACK_DAYS)
     rows = (
         SetLog.objects.filter(
-            session__athlete=athlete, session__local_date__gte=since, left__isnull=False
+            session__athlete_id__in=athlete_ids,
+            session__local_date__gte=since,
+            left__isnull=False,
         )
         .values(
+            "session__athlete_id",
             "session_id",
             "session__started_at",
             "session_exercise__exercise_id",
@@ -331,14 +339,14 @@ def side_balances(*, athlete: User, today: date) -> list[SideBalance]:
         .annotate(best_left=Max("left"), best_right=Max("right"))
         .order_by("session__started_at", "session_id")
     )
-    per_exercise: dict[int, list] = defaultdict(list)
+    grouped: dict[tuple[int, int], list] = defaultdict(list)
     for row in rows:
-        per_exercise[row["session_exercise__exercise_id"]].append(row)
-    balances = []
-    for exercise_rows in per_exercise.values():
+        grouped[(row["session__athlete_id"], row["session_exercise__exercise_id"])].append(row)
+    balances: dict[int, list[SideBalance]] = defaultdict(list)
+    for (athlete_id, _exercise_id), exercise_rows in grouped.items():
         recent = exercise_rows[-TREND_SESSIONS:]
         first = recent[0]
-        balances.append(
+        balances[athlete_id].append(
             SideBalance(
                 exercise_name=first["session_exercise__exercise__name"],
                 exercise_slug=first["session_exercise__exercise__slug"],
@@ -348,7 +356,8 @@ def side_balances(*, athlete: User, today: date) -> list[SideBalance]:
                 right_total=sum(r["best_right"] for r in recent),
             )
         )
-    balances.sort(key=lambda b: (-(b.percent or 0), b.exercise_name))
+    for athlete_balances in balances.values():
+        athlete_balances.sort(key=lambda b: (-(b.percent or 0), b.exercise_name))
     return balances
 
 

@@ -13,6 +13,7 @@ from accounts.models import User
 from workouts import progress
 from workouts.models import (
     Circuit,
+    Comment,
     Equipment,
     Exercise,
     PrescribedExercise,
@@ -389,4 +390,15 @@ def session_history(*, athlete: User) -> QuerySet[WorkoutSession]:
         WorkoutSession.objects.filter(athlete=athlete)
         .annotate(sets=Count("set_logs"))
         .order_by("-started_at", "-pk")
+    )
+
+
+def unseen_comments(*, athlete: User) -> list[dict]:
+    """Sessions with comments from others the athlete has not opened yet: one query."""
+    return list(
+        Comment.objects.filter(session__athlete=athlete, seen_by_athlete_at__isnull=True)
+        .exclude(author=athlete)
+        .values("session_id", "session__routine_name", "session__local_date")
+        .annotate(count=Count("id"))
+        .order_by("-session__local_date")
     )

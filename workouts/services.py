@@ -13,6 +13,7 @@ from accounts.models import User
 from workouts import weeks
 from workouts.consistency import default_target
 from workouts.models import (
+    Comment,
     ExcusedWeek,
     Routine,
     SessionExercise,
@@ -403,3 +404,52 @@ def week_unexcuse(*, athlete: User, week_start: date) -> bool:
     """Count the week again; True if it was excused."""
     deleted, _by_model = ExcusedWeek.objects.filter(athlete=athlete, week_start=week_start).delete()
     return deleted > 0
+
+
+# --- Coaching: recommendations and comments -------------------------------------------------
+
+COMMENT_MAX = 1000
+
+
+class CommentRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def routine_recommend(*, athlete: User, routine: Routine | None, by: User) -> None:
+    """Suggest a routine on the athlete's home (None clears it). Never starts anything."""
+    athlete.recommended_routine = routine
+    athlete.recommended_by = by if routine is not None else None
+    athlete.save(update_fields=["recommended_routine", "recommended_by"])
+
+
+def comment_add(
+    *, session: WorkoutSession, author: User, body: str, set_log: SetLog | None = None
+) -> Comment:
+    body = body.strip()
+    if not body:
+        raise CommentRefused("Write something first.")
+    if len(body) > COMMENT_MAX:
+        raise CommentRefused(f"Keep it under {COMMENT_MAX} characters.")
+    if set_log is not None and set_log.session_id != session.pk:
+        raise CommentRefused("That set is not part of this session.")
+    seen = timezone.now() if author.pk == session.athlete_id else None
+    return Comment.objects.create(
+        session=session, set_log=set_log, author=author, body=body, seen_by_athlete_at=seen
+    )
+
+
+def comment_delete(*, comment: Comment, by: User) -> bool:
+    """Only the author deletes a comment."""
+    if comment.author_id != by.pk:
+        return False
+    comment.delete()
+    return True
+
+
+def comments_mark_seen(*, session: WorkoutSession) -> int:
+    """The athlete opened the session: its comments are no longer new."""
+    return Comment.objects.filter(session=session, seen_by_athlete_at__isnull=True).update(
+        seen_by_athlete_at=timezone.now()
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workouts import views
+from workouts import coach_views, views
 
 app_name = "workouts"
 
@@ -24,4 +24,39 @@ urlpatterns = [
     path("weeks/<str:week>/unexcuse/", views.week_unexcuse, name="week_unexcuse"),
     path("progress/", views.progress_list, name="progress_list"),
     path("progress/<slug:slug>/", views.progress_detail, name="progress"),
+    path("export.csv", views.export_csv, name="export"),
+    path("recommendation/clear/", views.recommendation_clear, name="recommendation_clear"),
+    path("sessions/<int:pk>/comments/", views.comment_create, name="comment_create"),
+    path(
+        "sessions/<int:pk>/comments/<int:comment_pk>/delete/",
+        views.comment_delete,
+        name="comment_delete",
+    ),
+    # Coaches: the roster and a linked athlete's pages.
+    path("coach/", coach_views.roster, name="roster"),
+    path("coach/thresholds/", coach_views.thresholds, name="coach_thresholds"),
+    path("coach/athletes/<int:pk>/", coach_views.athlete_dashboard, name="coach_athlete"),
+    path("coach/athletes/<int:pk>/history/", coach_views.athlete_history, name="coach_history"),
+    path(
+        "coach/athletes/<int:pk>/progress/",
+        coach_views.athlete_progress_list,
+        name="coach_progress_list",
+    ),
+    path(
+        "coach/athletes/<int:pk>/progress/<slug:slug>/",
+        coach_views.athlete_progress,
+        name="coach_progress",
+    ),
+    path("coach/athletes/<int:pk>/export.csv", coach_views.athlete_export, name="coach_export"),
+    path("coach/athletes/<int:pk>/target/", coach_views.athlete_target, name="coach_target"),
+    path("coach/athletes/<int:pk>/excuse/", coach_views.athlete_excuse, name="coach_excuse"),
+    path(
+        "coach/athletes/<int:pk>/weeks/<str:week>/unexcuse/",
+        coach_views.athlete_unexcuse,
+        name="coach_unexcuse",
+    ),
+    path(
+        "coach/athletes/<int:pk>/recommend/", coach_views.athlete_recommend, name="coach_recommend"
+    ),
+    path("coach/athletes/<int:pk>/remove/", coach_views.athlete_remove, name="coach_remove"),
 ]

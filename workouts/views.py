@@ -14,15 +14,23 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
-from workouts import charts, consistency, progress, selectors, services
+from workouts import charts, coaching, consistency, export, progress, selectors, services
 from workouts.forms import (
+    CommentForm,
     ExcuseWeekForm,
     NewSetForm,
     SessionNoteForm,
     SetLogForm,
     WeeklyTargetForm,
 )
-from workouts.models import Exercise, SessionExercise, SetLog, WorkoutSession
+from workouts.models import (
+    Comment,
+    Exercise,
+    SessionExercise,
+    SetLog,
+    WeeklyTarget,
+    WorkoutSession,
+)
 from workouts.weeks import Week
 
 SIDES = ("left", "right")
@@ -61,7 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Visitors get the catalogue; athletes get their dashboard."""
     if not request.user.is_authenticated:
         return redirect("workouts:routine_list")
-    return render(request, "workouts/home.html", _dashboard_context(request, request.user))
+    return render(request, "workouts/home.html", dashboard_context(request, request.user))
 
 
 def _start_cards(athlete: User) -> list[dict]:
@@ -81,12 +89,12 @@ def _start_cards(athlete: User) -> list[dict]:
     ]
 
 
-def _excusable_weeks(summary: consistency.Consistency) -> list[Week]:
+def excusable_weeks(summary: consistency.Consistency) -> list[Week]:
     """This week and the eleven before it, newest first."""
     return [result.week for result in reversed(summary.chart_weeks)]
 
 
-def _dashboard_context(
+def dashboard_context(
     request: HttpRequest,
     athlete: User,
     *,
@@ -94,8 +102,24 @@ def _dashboard_context(
     excuse_form: ExcuseWeekForm | None = None,
 ) -> dict:
     summary = consistency.athlete_consistency(athlete)
+    latest_target = (
+        WeeklyTarget.objects.filter(athlete=athlete)
+        .select_related("set_by")
+        .order_by("-week_start")
+        .first()
+    )
     return {
         "athlete": athlete,
+        "coach_athlete": athlete if athlete.pk != request.user.pk else None,
+        "target_set_by": latest_target.set_by
+        if latest_target and latest_target.set_by_id not in (None, athlete.pk)
+        else None,
+        "recommended": User.objects.select_related("recommended_routine", "recommended_by").get(
+            pk=athlete.pk
+        ),
+        "new_comments": selectors.unseen_comments(athlete=athlete)
+        if athlete.pk == request.user.pk
+        else [],
         "cards": _start_cards(athlete),
         "open_session": selectors.open_session(athlete=athlete),
         "summary": summary,
@@ -109,7 +133,7 @@ def _dashboard_context(
         "target_form": target_form
         or WeeklyTargetForm(initial={"target": summary.this_week.target}),
         "excuse_form": excuse_form
-        or ExcuseWeekForm(weeks=_excusable_weeks(summary), initial={"reason": "injury"}),
+        or ExcuseWeekForm(weeks=excusable_weeks(summary), initial={"reason": "injury"}),
     }
 
 
@@ -122,14 +146,14 @@ def week_target(request: AuthedRequest) -> HttpResponse:
         )
         messages.success(request, "Target saved from this week on; past weeks keep theirs.")
         return redirect("home")
-    context = _dashboard_context(request, request.user, target_form=form)
+    context = dashboard_context(request, request.user, target_form=form)
     return render(request, "workouts/home.html", context, status=422)
 
 
 @require_POST
 def week_excuse(request: AuthedRequest) -> HttpResponse:
     summary = consistency.athlete_consistency(request.user)
-    form = ExcuseWeekForm(request.POST, weeks=_excusable_weeks(summary))
+    form = ExcuseWeekForm(request.POST, weeks=excusable_weeks(summary))
     if form.is_valid():
         try:
             excused = services.week_excuse(
@@ -145,7 +169,7 @@ def week_excuse(request: AuthedRequest) -> HttpResponse:
             week = Week(excused.week_start)
             messages.success(request, f"Week {week.label()} is excused.")
             return redirect("home")
-    context = _dashboard_context(request, request.user, excuse_form=form)
+    context = dashboard_context(request, request.user, excuse_form=form)
     return render(request, "workouts/home.html", context, status=422)
 
 
@@ -178,11 +202,11 @@ def progress_detail(request: AuthedRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "workouts/progress.html",
-        _progress_context(progress.exercise_progress(athlete=request.user, exercise=exercise)),
+        progress_context(progress.exercise_progress(athlete=request.user, exercise=exercise)),
     )
 
 
-def _progress_context(result: progress.ExerciseProgress) -> dict:
+def progress_context(result: progress.ExerciseProgress) -> dict:
     labels = [f"{r.local_date.day}/{r.local_date.month}" for r in result.results]
     if result.per_side:
         series = [
@@ -270,9 +294,19 @@ def _render_session(
                 round_block.rows = [
                     refused if row.anchor == refused.anchor else row for row in round_block.rows
                 ]
+    logged = [
+        (row.log.pk, f"{row.session_exercise.name}, round {row.round}")
+        for block in blocks
+        for round_block in block.rounds
+        for row in round_block.rows
+        if row.log is not None
+    ]
     context = {
         "session": session,
         "can_edit": can_edit and session.is_open,
+        "owns": session.athlete_id == request.user.pk,
+        "comments": session.comments.select_related("author", "set_log__session_exercise"),
+        "comment_form": CommentForm(sets=logged),
         "blocks": blocks,
         "summary": selectors.session_summary(session=session, blocks=blocks),
         "weight_unit": request.user.weight_unit,
@@ -283,8 +317,11 @@ def _render_session(
 
 @require_GET
 def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    session = _get_own_session(request, pk)
-    return _render_session(request, session, can_edit=True)
+    """The athlete does and reads it; a linked coach reads it and comments."""
+    session, owns = coaching.session_for_viewer(user=request.user, session_pk=pk)
+    if owns:
+        services.comments_mark_seen(session=session)
+    return _render_session(request, session, can_edit=owns)
 
 
 def _row_response(
@@ -479,3 +516,54 @@ def history(request: AuthedRequest) -> HttpResponse:
         request.GET.get("page")
     )
     return render(request, "workouts/history.html", {"page": page})
+
+
+# --- Comments, recommendation, export -----------------------------------------------------
+
+
+@require_POST
+def comment_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The athlete or a linked coach comments on the session, or on one set of it."""
+    session, _owns = coaching.session_for_viewer(user=request.user, session_pk=pk)
+    logs = SetLog.objects.filter(session=session).select_related("session_exercise")
+    choices = [(log.pk, f"{log.session_exercise.name}, round {log.round}") for log in logs]
+    form = CommentForm(request.POST, sets=choices)
+    if form.is_valid():
+        set_pk = form.cleaned_data["about"]
+        try:
+            services.comment_add(
+                session=session,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                set_log=next((log for log in logs if log.pk == set_pk), None),
+            )
+        except services.CommentRefused as refusal:
+            form.add_error("body", refusal.message)
+        else:
+            messages.success(request, "Comment added.")
+            return redirect(f"{session.get_absolute_url()}#comments")
+    messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(f"{session.get_absolute_url()}#comments")
+
+
+@require_POST
+def comment_delete(request: AuthedRequest, pk: int, comment_pk: int) -> HttpResponse:
+    """Authors delete their own comments; anyone else gets 404."""
+    session, _owns = coaching.session_for_viewer(user=request.user, session_pk=pk)
+    comment = get_object_or_404(Comment, pk=comment_pk, session=session, author=request.user)
+    services.comment_delete(comment=comment, by=request.user)
+    messages.success(request, "Comment deleted.")
+    return redirect(f"{session.get_absolute_url()}#comments")
+
+
+@require_POST
+def recommendation_clear(request: AuthedRequest) -> HttpResponse:
+    services.routine_recommend(athlete=request.user, routine=None, by=request.user)
+    messages.success(request, "Recommendation cleared.")
+    return redirect("home")
+
+
+@require_GET
+def export_csv(request: AuthedRequest) -> HttpResponse:
+    """All of the athlete's sets as CSV, streamed."""
+    return export.response(request.user)

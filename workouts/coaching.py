@@ -1,0 +1,233 @@
+"""What a coach may see, and the roster that ranks their athletes by who needs attention.
+
+Access: `linked_athlete_or_404` is the one check for every coach page about an athlete. A
+link that is deleted (revoked by the athlete or removed by the coach) stops access on the
+next request; nothing is cached.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Max
+from django.http import Http404
+
+from accounts.models import CoachLink, User
+from workouts import weeks
+from workouts.consistency import Consistency, consistency_from
+from workouts.models import Comment, ExcusedWeek, SetLog, WeeklyTarget, WorkoutSession
+from workouts.progress import SideBalance, side_balances_for
+
+PAIN_LOOKBACK_DAYS = 14
+QUIET_DAYS = 7  # no session for this long needs attention
+
+
+def linked_athlete_or_404(*, coach: User, athlete_pk: int) -> User:
+    """The athlete behind `athlete_pk` if they linked to this coach; 404 for anyone else."""
+    try:
+        return User.objects.get(pk=athlete_pk, coach_links__coach=coach)
+    except User.DoesNotExist:
+        raise Http404("No such athlete on your roster.") from None
+
+
+def is_linked(*, coach: User, athlete: User) -> bool:
+    return CoachLink.objects.filter(coach=coach, athlete=athlete).exists()
+
+
+def session_for_viewer(*, user: User, session_pk: int) -> tuple[WorkoutSession, bool]:
+    """A session its athlete or their linked coach may read: (session, viewer owns it)."""
+    try:
+        session = WorkoutSession.objects.select_related("athlete").get(pk=session_pk)
+    except WorkoutSession.DoesNotExist:
+        raise Http404("No such session.") from None
+    if session.athlete_id == user.pk:
+        return session, True
+    if is_linked(coach=user, athlete=session.athlete):
+        return session, False
+    raise Http404("No such session.")
+
+
+@dataclass
+class Pain:
+    level: int
+    exercise: str
+    on: date
+
+
+@dataclass
+class RosterRow:
+    athlete: User
+    consistency: Consistency
+    days_since: int | None  # None: never logged
+    pain: Pain | None
+    balance: SideBalance | None  # the biggest gap over the threshold
+    last_comment: date | None
+    reasons: list[str] = field(default_factory=list)
+    score: int = 0
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.reasons)
+
+
+def roster(*, coach: User, search: str = "", today_utc: date | None = None) -> list[RosterRow]:
+    """Every linked athlete with why they need attention, most urgent first.
+
+    Eight queries whatever the number of athletes or the length of their histories.
+    """
+    athletes = list(
+        User.objects.filter(coach_links__coach=coach).order_by("display_name", "username")
+    )
+    if search:
+        needle = search.strip().lower()
+        athletes = [
+            a
+            for a in athletes
+            if needle in a.name.lower() or needle in a.username.lower() or needle in a.email.lower()
+        ]
+    if not athletes:
+        return []
+    ids = [a.pk for a in athletes]
+
+    days: dict[int, dict[date, tuple[int, int]]] = defaultdict(dict)
+    for row in (
+        SetLog.objects.filter(session__athlete_id__in=ids)
+        .values("session__athlete_id", "session__local_date")
+        .annotate(sessions=Count("session_id", distinct=True), sets=Count("id"))
+    ):
+        days[row["session__athlete_id"]][row["session__local_date"]] = (
+            row["sessions"],
+            row["sets"],
+        )
+    changes: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    for athlete_id, week_start, target in WeeklyTarget.objects.filter(
+        athlete_id__in=ids
+    ).values_list("athlete_id", "week_start", "target"):
+        changes[athlete_id].append((week_start, target))
+    excused: dict[int, list[ExcusedWeek]] = defaultdict(list)
+    for excuse in ExcusedWeek.objects.filter(athlete_id__in=ids).select_related("set_by"):
+        excused[excuse.athlete_id].append(excuse)
+    fallback = _fallback_targets(athletes)
+
+    widest_today = max(weeks.today(a.zone) for a in athletes)
+    pains = _recent_pain(ids, coach.pain_threshold, widest_today)
+    balances = side_balances_for(athlete_ids=ids, today=widest_today)
+    last_comments = dict(
+        Comment.objects.filter(author=coach, session__athlete_id__in=ids)
+        .values("session__athlete_id")
+        .annotate(last=Max("created_at"))
+        .values_list("session__athlete_id", "last")
+    )
+
+    rows = []
+    for athlete in athletes:
+        today = weeks.today(athlete.zone)
+        summary = consistency_from(
+            athlete,
+            days=days.get(athlete.pk, {}),
+            target_changes=changes.get(athlete.pk, []),
+            fallback_target=fallback[athlete.pk],
+            excused=excused.get(athlete.pk, []),
+            today=today,
+        )
+        gaps = [
+            b
+            for b in balances.get(athlete.pk, [])
+            if b.weaker and (b.percent or 0) >= coach.asymmetry_threshold
+        ]
+        last = summary.last_session_date
+        comment_at = last_comments.get(athlete.pk)
+        row = RosterRow(
+            athlete=athlete,
+            consistency=summary,
+            days_since=(today - last).days if last else None,
+            pain=pains.get(athlete.pk),
+            balance=gaps[0] if gaps else None,
+            last_comment=weeks.local_date(comment_at, coach.zone) if comment_at else None,
+        )
+        _judge(row, today)
+        rows.append(row)
+    rows.sort(key=lambda r: (-r.score, -(r.days_since or 0), r.athlete.name.lower()))
+    return rows
+
+
+def _fallback_targets(athletes: list[User]) -> dict[int, int]:
+    """Each athlete's own target, else their most-done routine's suggestion, else 1."""
+    result = {a.pk: a.weekly_target or 0 for a in athletes}
+    without = [pk for pk, target in result.items() if not target]
+    best: dict[int, tuple[int, int]] = {}
+    if without:
+        for row in (
+            WorkoutSession.objects.filter(athlete_id__in=without)
+            .values("athlete_id", "routine__suggested_sessions_per_week")
+            .annotate(n=Count("id"))
+        ):
+            suggested = row["routine__suggested_sessions_per_week"]
+            current = best.get(row["athlete_id"])
+            if suggested and (current is None or row["n"] > current[0]):
+                best[row["athlete_id"]] = (row["n"], suggested)
+    for pk in without:
+        result[pk] = best[pk][1] if pk in best else 1
+    return result
+
+
+def _recent_pain(ids: list[int], threshold: int, today: date) -> dict[int, Pain]:
+    """The worst pain at or over the threshold per athlete in the last two weeks."""
+    since = today - timedelta(days=PAIN_LOOKBACK_DAYS)
+    worst: dict[int, Pain] = {}
+    for athlete_id, level, exercise, on in SetLog.objects.filter(
+        session__athlete_id__in=ids, pain__gte=threshold, session__local_date__gte=since
+    ).values_list("session__athlete_id", "pain", "session_exercise__name", "session__local_date"):
+        current = worst.get(athlete_id)
+        if current is None or (level, on) > (current.level, current.on):
+            worst[athlete_id] = Pain(level=level, exercise=exercise, on=on)
+    return worst
+
+
+def _judge(row: RosterRow, today: date) -> None:
+    """Reasons in words, and a score to rank by: pain first, then silence, gaps, misses."""
+    summary = row.consistency
+    if row.pain:
+        when = _day_words(row.pain.on, today)
+        row.reasons.append(f"pain {row.pain.level} on {row.pain.exercise.lower()} {when}")
+        row.score += 100 + row.pain.level
+    if row.days_since is None:
+        row.reasons.append("no session logged yet")
+        row.score += 40
+    elif row.days_since >= QUIET_DAYS and summary.this_week.excused is None:
+        row.reasons.append(f"no session for {row.days_since} days")
+        row.score += 50 + row.days_since
+    if row.balance:
+        row.reasons.append(
+            f"{row.balance.weaker} side {row.balance.percent}% weaker on "
+            f"{row.balance.exercise_name.lower()}"
+        )
+        row.score += 30 + (row.balance.percent or 0) // 10
+    finished = [w for w in summary.weeks if not w.is_current and not w.before_start]
+    if finished and finished[-1].status == "missed":
+        last_week = finished[-1]
+        row.reasons.append(
+            f"missed last week's target ({last_week.sessions} of {last_week.target})"
+        )
+        row.score += 20
+    this_week = summary.this_week
+    if (
+        not this_week.met
+        and this_week.excused is None
+        and summary.sessions_to_go > summary.days_left + 1
+    ):
+        row.reasons.append(
+            f"{this_week.sessions} of {this_week.target} this week with "
+            f"{summary.days_left + 1} day{'s' if summary.days_left else ''} to go"
+        )
+        row.score += 10
+
+
+def _day_words(day: date, today: date) -> str:
+    if day == today:
+        return "today"
+    if day == today - timedelta(days=1):
+        return "yesterday"
+    if (today - day).days < 7:
+        return f"on {day:%A}"
+    return f"on {day:%A} {day.day} {day:%b}"
