@@ -102,6 +102,7 @@ def test_seed_demo_creates_the_three_demo_accounts_and_is_safe_twice(settings, c
     # A history to look at, written once: the second run adds no sessions.
     assert out.count("past sessions") == 1
     assert athlete.workout_sessions.count() == 16  # ten weeks, every fourth one skipped
+    assert list(athlete.coach_links.values_list("coach__username", flat=True)) == ["coach"]
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import User
+from accounts.models import CoachLink, User
 from workouts import weeks
 from workouts.history import build_history
 
@@ -53,5 +53,7 @@ class Command(BaseCommand):
                 athlete, weeks_back=10, per_week=2, today=weeks.today(athlete.zone), skip_every=4
             )
             self.stdout.write(f"Gave the demo athlete {written} past sessions.")
+        # The demo coach already follows the demo athlete, so the roster is not empty.
+        CoachLink.objects.get_or_create(coach=User.objects.get(username="coach"), athlete=athlete)
         self.stdout.write("Demo logins (staff is a catalogue editor in /admin/):")
         self.stdout.write("\n".join(lines))
