@@ -13,6 +13,8 @@ urlpatterns = [
     path("coaches/join/<str:code>/", views.coach_join, name="coach_join"),
     path("coaches/<int:coach_pk>/revoke/", views.coach_revoke, name="coach_revoke"),
     path("invite/", views.coach_invite, name="coach_invite"),
+    path("data.json", views.data_download, name="data_download"),
+    path("delete/", views.account_delete, name="account_delete"),
     # Django's views with our wording; these come first so they win over the include.
     path(
         "login/",

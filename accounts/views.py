@@ -1,16 +1,16 @@
 """Sign-up, profile and coach links; Django's own views handle signing in and passwords."""
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import services
-from accounts.forms import CodeForm, ProfileForm, SignupForm
+from accounts import privacy, services
+from accounts.forms import CodeForm, DeleteAccountForm, ProfileForm, SignupForm
 from accounts.models import User
 
 
@@ -105,3 +105,27 @@ def coach_invite(request: AuthenticatedRequest) -> HttpResponse:
     code = services.invite_code_for(request.user)
     link = request.build_absolute_uri(reverse("coach_join", kwargs={"code": code}))
     return render(request, "accounts/coach_invite.html", {"code": code, "link": link})
+
+
+# --- Your data ----------------------------------------------------------------------------
+
+
+@require_GET
+def data_download(request: AuthenticatedRequest) -> HttpResponse:
+    """Everything Footing holds about you, as JSON."""
+    return privacy.data_export_response(request.user)
+
+
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def account_delete(request: AuthenticatedRequest) -> HttpResponse:
+    """Delete the account and all its data, after the password is typed again."""
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        privacy.account_delete(user)
+        messages.success(request, "Your account and all its data are deleted.")
+        return redirect("login")
+    status = 422 if form.errors else 200
+    return render(request, "accounts/delete.html", {"form": form}, status=status)
