@@ -112,3 +112,14 @@ def test_seed_demo_refuses_in_production(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG=1"):
         call_command("seed_demo")
+
+
+@pytest.mark.django_db
+def test_every_page_carries_a_strict_content_security_policy(client):
+    policy = client.get("/routines/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
