@@ -33,6 +33,8 @@ test: install
 lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	# Security lint of the app code, medium severity and up (tests are not shipped).
+	$(UV) run --frozen bandit --quiet --recursive accounts workouts config --severity-level medium
 
 format: install
 	$(UV) run --frozen ruff check --fix .
