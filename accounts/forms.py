@@ -13,6 +13,7 @@ from django.contrib.auth.forms import (
 from django.http import QueryDict
 
 from accounts.models import User
+from config.fields import IdModelMultipleChoiceField
 from workouts.models import Equipment
 
 DEFAULT_TIME_ZONE = User._meta.get_field("time_zone").default
@@ -161,7 +162,7 @@ class ProfileForm(forms.Form):
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    equipment = forms.ModelMultipleChoiceField(
+    equipment = IdModelMultipleChoiceField(
         label="Equipment you have",
         queryset=Equipment.objects.order_by("name"),
         required=False,

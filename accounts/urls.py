@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+import config.converters  # noqa: F401 - registers <id:...>
 from accounts import views
 from accounts.forms import ChangePasswordForm, LoginForm, NewPasswordForm
 
@@ -11,7 +12,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("coaches/", views.coaches, name="coaches"),
     path("coaches/join/<str:code>/", views.coach_join, name="coach_join"),
-    path("coaches/<int:coach_pk>/revoke/", views.coach_revoke, name="coach_revoke"),
+    path("coaches/<id:coach_pk>/revoke/", views.coach_revoke, name="coach_revoke"),
     path("invite/", views.coach_invite, name="coach_invite"),
     path("data.json", views.data_download, name="data_download"),
     path("delete/", views.account_delete, name="account_delete"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services as account_services
 from accounts.models import User
+from config.fields import IdModelChoiceField
 from workouts import coaching, consistency, export, progress, selectors, services
 from workouts.forms import ExcuseWeekForm, WeeklyTargetForm
 from workouts.models import Exercise, Routine
@@ -53,7 +54,7 @@ class ThresholdsForm(forms.Form):
 
 
 class RecommendForm(forms.Form):
-    routine = forms.ModelChoiceField(
+    routine = IdModelChoiceField(
         label="Recommend a routine",
         queryset=Routine.objects.filter(active=True),
         required=False,

@@ -449,10 +449,12 @@ def set_delete(request: AuthedRequest, pk: int, set_pk: int) -> HttpResponse:
 
 
 def _int(raw: str | None) -> int | None:
+    """A posted id, or None when it is not one a database could hold."""
     try:
-        return int(raw) if raw is not None else None
+        value = int(raw) if raw is not None else None
     except ValueError:
         return None
+    return value if value is not None and 0 < value < 2**63 else None
 
 
 # --- Ending a session -------------------------------------------------------------------
