@@ -52,7 +52,7 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def coaches(request: AuthenticatedRequest) -> HttpResponse:
     """The athlete's coaches, with revoke buttons, and a box for a new coach's code."""
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             coach = services.coach_for_code(form.cleaned_data["code"])
@@ -99,11 +99,13 @@ def coach_invite(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.is_coach:
         raise Http404("Only coach accounts have an invite code.")
     if request.method == "POST":
+        had_code = bool(request.user.invite_code)
         services.invite_code_for(request.user, renew=True)
-        messages.success(request, "New code made. The old one no longer works.")
+        if had_code:
+            messages.success(request, "New code made. The old one no longer works.")
         return redirect("coach_invite")
-    code = services.invite_code_for(request.user)
-    link = request.build_absolute_uri(reverse("coach_join", kwargs={"code": code}))
+    code = request.user.invite_code  # made on POST only: a GET never writes
+    link = request.build_absolute_uri(reverse("coach_join", kwargs={"code": code})) if code else ""
     return render(request, "accounts/coach_invite.html", {"code": code, "link": link})
 
 
@@ -120,7 +122,7 @@ def data_download(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_delete(request: AuthenticatedRequest) -> HttpResponse:
     """Delete the account and all its data, after the password is typed again."""
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)

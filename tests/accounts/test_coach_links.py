@@ -25,6 +25,16 @@ def test_a_coach_has_a_readable_code_and_link(client: Client, bob, code):
     assert len(code) == 8 and not set(code) & set("0O1IL")
 
 
+def test_the_code_is_made_by_a_button_not_by_visiting_the_page(client: Client, bob):
+    client.force_login(bob)
+    assert "Make my invite code" in client.get(reverse("coach_invite")).text
+    bob.refresh_from_db()
+    assert bob.invite_code is None
+    client.post(reverse("coach_invite"))
+    bob.refresh_from_db()
+    assert bob.invite_code and bob.invite_code in client.get(reverse("coach_invite")).text
+
+
 def test_only_coaches_have_an_invite_page(client: Client, alice):
     client.force_login(alice)
     assert client.get(reverse("coach_invite")).status_code == 404
