@@ -1,5 +1,6 @@
-// The session page: steppers, the phone's own time on each set, and the hold timer.
-// Everything here improves forms that already work without JavaScript.
+// The session page: steppers, the phone's own time on each set, the hold timer, the rest
+// timer between rounds, and a screen that stays awake. Everything here improves forms that
+// already work without JavaScript; outbox.js keeps and sends the sets.
 
 const GET_READY_SECONDS = 3;
 
@@ -181,3 +182,104 @@ function revealTimers(root) {
 }
 revealTimers(document);
 document.body.addEventListener("htmx:load", (event) => revealTimers(event.detail.elt));
+
+// --- The rest timer between rounds ----------------------------------------------------------
+// Starts when the last set of a round of a circuit is logged (kept on the phone counts: the
+// rest does not wait for the network), if the circuit has a rest time and another round.
+
+const restPanel = document.querySelector("[data-rest-timer]");
+
+function clockText(seconds) {
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+class RestTimer {
+  constructor(panel) {
+    this.panel = panel;
+    this.title = panel.querySelector("[data-rest-title]");
+    this.clock = panel.querySelector("[data-rest-clock]");
+    this.status = panel.querySelector("[data-rest-status]");
+    this.button = panel.querySelector("[data-rest-skip]");
+    this.timeout = null;
+  }
+
+  start(seconds, nextRound, circuitName) {
+    clearTimeout(this.timeout);
+    this.endsAt = Date.now() + seconds * 1000;
+    this.nextRound = nextRound;
+    this.title.textContent = `Rest before round ${nextRound}`;
+    this.status.textContent = `${circuitName}: rest ${clockText(seconds)}, then round ${nextRound}.`;
+    this.button.textContent = "Skip rest";
+    this.panel.hidden = false;
+    document.body.classList.add("is-resting");
+    this.tick();
+  }
+
+  // From the clock, not from counting ticks: a locked phone still rests the right time.
+  tick() {
+    const left = Math.max(0, Math.ceil((this.endsAt - Date.now()) / 1000));
+    this.clock.textContent = clockText(left);
+    if (left === 0) {
+      this.status.textContent = `Rest over. Time for round ${this.nextRound}.`;
+      this.button.textContent = "Close";
+      beep();
+      return;
+    }
+    this.timeout = setTimeout(() => this.tick(), 250);
+  }
+
+  stop() {
+    clearTimeout(this.timeout);
+    this.panel.hidden = true;
+    document.body.classList.remove("is-resting");
+  }
+}
+
+const restTimer = restPanel ? new RestTimer(restPanel) : null;
+restPanel?.querySelector("[data-rest-skip]").addEventListener("click", () => restTimer.stop());
+
+function isDone(row) {
+  return row.classList.contains("is-logged") || row.classList.contains("is-pending");
+}
+
+function restAfter(row) {
+  const circuit = row?.closest("[data-rest-seconds]");
+  const round = row?.closest("[data-round]");
+  if (!restTimer || !circuit || !round) return;
+  const seconds = parseInt(circuit.dataset.restSeconds, 10) || 0;
+  const number = parseInt(round.dataset.round, 10);
+  if (seconds <= 0 || number >= parseInt(circuit.dataset.rounds, 10)) return;
+  if (![...round.querySelectorAll(".set-row")].every(isDone)) return;
+  // Already under way with the next round: no rest to count down.
+  const next = circuit.querySelector(`[data-round="${number + 1}"]`);
+  if (next && [...next.querySelectorAll(".set-row")].some(isDone)) return;
+  restTimer.start(seconds, number + 1, circuit.dataset.circuitName);
+}
+
+// outbox.js says when a set is kept; without IndexedDB, htmx logs it and swaps the row.
+document.addEventListener("footing:set-kept", (event) => restAfter(event.target));
+document.body.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt;
+  if (!event.detail.successful || form.dataset?.kind !== "new") return;
+  restAfter(document.getElementById(event.detail.target?.id));
+});
+
+// --- The screen stays awake while the session is open ------------------------------------------
+// Screen Wake Lock where the browser has it; elsewhere, or when it is refused (battery saver),
+// nothing happens. The browser lets go when the page is hidden, so take it again on return.
+
+let wakeLock = null;
+
+async function keepScreenOn() {
+  if (!("wakeLock" in navigator) || document.visibilityState !== "visible") return;
+  if (wakeLock && !wakeLock.released) return;
+  try {
+    wakeLock = await navigator.wakeLock.request("screen");
+  } catch {
+    wakeLock = null;
+  }
+}
+
+keepScreenOn();
+document.addEventListener("visibilitychange", keepScreenOn);

@@ -60,13 +60,16 @@ def test_sign_up_log_the_stability_routine_and_find_it_in_history(phone):
     right = int(balance.get_by_label("Right (s)").input_value())
     assert 1 <= left <= 3 and 2 <= right <= 4
     balance.get_by_role("button", name="Log set").click()
-    expect(_row(page, "Single-leg balance")).to_contain_text(f"L {left} s · R {right} s")
+    expect(_row(page, "Single-leg balance").locator(".logged")).to_contain_text(
+        f"L {left} s · R {right} s"
+    )
 
     # Star: taps per direction on each leg, nudged with the steppers.
     star = _row(page, "Star exercise")
     star.get_by_role("button", name="One more, left").click()
     star.get_by_role("button", name="Log set").click()
-    expect(_row(page, "Star exercise")).to_contain_text("L 6 · R 5")
+    # "Logged:" only once the server stored it (a set waiting to send reads "Sending").
+    expect(_row(page, "Star exercise").locator(".logged")).to_contain_text("L 6 · R 5")
 
     # Reload in the middle: nothing is lost and the session carries on.
     page.reload()
@@ -80,7 +83,9 @@ def test_sign_up_log_the_stability_routine_and_find_it_in_history(phone):
     page.get_by_role("link", name="History").click()
     page.get_by_role("link", name=re.compile("Ankle stability")).click()
     expect(page.get_by_text("Wobbly on the right")).to_be_visible()
-    expect(_row(page, "Single-leg balance")).to_contain_text(f"L {left} s · R {right} s")
+    expect(_row(page, "Single-leg balance").locator(".logged")).to_contain_text(
+        f"L {left} s · R {right} s"
+    )
 
     session = WorkoutSession.objects.get(athlete__username="runner")
     stored = {log.session_exercise.name: log for log in SetLog.objects.filter(session=session)}
