@@ -141,3 +141,11 @@ def test_a_new_code_stops_the_old_one_but_keeps_athletes(client: Client, alice, 
     assert CoachLink.objects.filter(coach=bob, athlete=alice).exists()
     with pytest.raises(services.LinkRefused):
         services.coach_for_code(code)
+
+
+def test_the_invite_page_shows_the_code_once(client: Client, bob, code):
+    client.force_login(bob)
+    page = client.get(reverse("coach_invite")).text
+    assert page.count(code) == 3  # the code, and the link's href and text
+    assert page.count("<p>Your code</p>") == 1
+    assert page.count("Make a new code") == 1
