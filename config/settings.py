@@ -77,6 +77,15 @@ DATABASES = {
         env_str("DATABASE_URL", default="sqlite:///db.sqlite3"), base_dir=BASE_DIR
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Keep connections for a minute, check them before reuse (a restarted PostgreSQL is
+    # noticed and reconnected instead of failing a request), and give up connecting after
+    # a few seconds instead of hanging a worker.
+    DATABASES["default"] |= {
+        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"connect_timeout": env_int("DB_CONNECT_TIMEOUT", default=5)},
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -22,6 +22,10 @@ def test_suite_runs_on_the_database_named_by_database_url():
     expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
     assert connection.vendor == expected
     print(f"database vendor: {connection.vendor}")
+    if expected == "postgresql":
+        # Fault settings: a restarted database is noticed, a dead one does not hang a worker.
+        assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
+        assert connection.settings_dict["OPTIONS"]["connect_timeout"] == 5
 
 
 def test_database_url_parsing(tmp_path):
