@@ -5,23 +5,26 @@ may make are the weekly target, excused weeks, a recommended routine, comments (
 session page) and removing the athlete from the roster. Nothing here touches set logs.
 """
 
-from datetime import date
-
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services as account_services
 from accounts.models import User
-from config.fields import IdModelChoiceField
-from workouts import coaching, consistency, export, progress, selectors, services
-from workouts.forms import ExcuseWeekForm, WeeklyTargetForm
-from workouts.models import Exercise, Routine
-from workouts.views import dashboard_context, excusable_weeks, progress_context
-from workouts.weeks import Week
+from workouts import coaching, export, progress, selectors, services
+from workouts.forms import RecommendForm
+from workouts.models import Exercise
+from workouts.views import (
+    progress_context,
+    remove_week_excuse,
+    render_dashboard,
+    save_week_excuse,
+    save_week_target,
+)
 
 
 class AuthedRequest(HttpRequest):
@@ -53,16 +56,6 @@ class ThresholdsForm(forms.Form):
     )
 
 
-class RecommendForm(forms.Form):
-    routine = IdModelChoiceField(
-        label="Recommend a routine",
-        queryset=Routine.objects.filter(active=True),
-        required=False,
-        empty_label="No recommendation",
-        error_messages={"invalid_choice": "Choose a routine from the list."},
-    )
-
-
 def _coach(request: AuthedRequest) -> User:
     if not request.user.is_coach:
         raise Http404("Only coach accounts have a roster.")
@@ -71,28 +64,37 @@ def _coach(request: AuthedRequest) -> User:
 
 @require_GET
 def roster(request: AuthedRequest) -> HttpResponse:
-    coach = _coach(request)
+    return _render_roster(request, _coach(request))
+
+
+def _render_roster(
+    request: AuthedRequest,
+    coach: User,
+    *,
+    thresholds_form: ThresholdsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     search = request.GET.get("q", "")[:80]
     show = "all" if request.GET.get("show") == "all" else "attention"
     rows = coaching.roster(coach=coach, search=search)
-    attention = [r for r in rows if r.needs_attention]
-    on_track = [r for r in rows if not r.needs_attention]
     return render(
         request,
         "workouts/coach/roster.html",
         {
-            "attention": attention,
-            "on_track": on_track,
+            "attention": [r for r in rows if r.needs_attention],
+            "on_track": [r for r in rows if not r.needs_attention],
             "show": show,
             "search": search,
             "total": len(rows),
-            "thresholds_form": ThresholdsForm(
+            "thresholds_form": thresholds_form
+            or ThresholdsForm(
                 initial={
                     "pain_threshold": coach.pain_threshold,
                     "asymmetry_threshold": coach.asymmetry_threshold,
                 }
             ),
         },
+        status=status,
     )
 
 
@@ -100,13 +102,12 @@ def roster(request: AuthedRequest) -> HttpResponse:
 def thresholds(request: AuthedRequest) -> HttpResponse:
     coach = _coach(request)
     form = ThresholdsForm(request.POST)
-    if form.is_valid():
-        coach.pain_threshold = form.cleaned_data["pain_threshold"]
-        coach.asymmetry_threshold = form.cleaned_data["asymmetry_threshold"]
-        coach.save(update_fields=["pain_threshold", "asymmetry_threshold"])
-        messages.success(request, "Attention thresholds saved.")
-    else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    if not form.is_valid():
+        return _render_roster(request, coach, thresholds_form=form, status=422)
+    coach.pain_threshold = form.cleaned_data["pain_threshold"]
+    coach.asymmetry_threshold = form.cleaned_data["asymmetry_threshold"]
+    coach.save(update_fields=["pain_threshold", "asymmetry_threshold"])
+    messages.success(request, "Attention thresholds saved.")
     return redirect("workouts:roster")
 
 
@@ -116,12 +117,7 @@ def _athlete(request: AuthedRequest, pk: int) -> User:
 
 @require_GET
 def athlete_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
-    athlete = _athlete(request, pk)
-    context = dashboard_context(request, athlete)
-    context["recommend_form"] = RecommendForm(
-        initial={"routine": context["recommended"].recommended_routine}
-    )
-    return render(request, "workouts/coach/athlete.html", context)
+    return render_dashboard(request, _athlete(request, pk))
 
 
 @require_GET
@@ -160,52 +156,23 @@ def athlete_export(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def athlete_target(request: AuthedRequest, pk: int) -> HttpResponse:
     athlete = _athlete(request, pk)
-    form = WeeklyTargetForm(request.POST)
-    if form.is_valid():
-        services.weekly_target_set(
-            athlete=athlete, target=form.cleaned_data["target"], by=request.user
-        )
-        messages.success(request, f"{athlete.name}'s target is saved from this week on.")
-        return redirect("workouts:coach_athlete", pk=athlete.pk)
-    context = dashboard_context(request, athlete, target_form=form)
-    context["recommend_form"] = RecommendForm()
-    return render(request, "workouts/coach/athlete.html", context, status=422)
+    return save_week_target(request, athlete, _back(athlete))
 
 
 @require_POST
 def athlete_excuse(request: AuthedRequest, pk: int) -> HttpResponse:
     athlete = _athlete(request, pk)
-    summary = consistency.athlete_consistency(athlete)
-    form = ExcuseWeekForm(request.POST, weeks=excusable_weeks(summary))
-    if form.is_valid():
-        try:
-            excused = services.week_excuse(
-                athlete=athlete,
-                week_start=form.cleaned_data["week"],
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-                by=request.user,
-            )
-        except services.WeekRefused as refusal:
-            form.add_error("week", refusal.message)
-        else:
-            messages.success(request, f"Week {Week(excused.week_start).label()} is excused.")
-            return redirect("workouts:coach_athlete", pk=athlete.pk)
-    context = dashboard_context(request, athlete, excuse_form=form)
-    context["recommend_form"] = RecommendForm()
-    return render(request, "workouts/coach/athlete.html", context, status=422)
+    return save_week_excuse(request, athlete, _back(athlete))
 
 
 @require_POST
 def athlete_unexcuse(request: AuthedRequest, pk: int, week: str) -> HttpResponse:
     athlete = _athlete(request, pk)
-    try:
-        week_start = date.fromisoformat(week)
-    except ValueError:
-        raise Http404 from None
-    if services.week_unexcuse(athlete=athlete, week_start=week_start):
-        messages.success(request, f"Week {Week(week_start).label()} counts again.")
-    return redirect("workouts:coach_athlete", pk=athlete.pk)
+    return remove_week_excuse(request, athlete, week, _back(athlete))
+
+
+def _back(athlete: User) -> str:
+    return reverse("workouts:coach_athlete", kwargs={"pk": athlete.pk})
 
 
 @require_POST

@@ -7,7 +7,15 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from workouts.models import LOAD_KG_MAX, REPS_MAX, SECONDS_MAX, ExcusedWeek, SessionExercise
+from config.fields import IdModelChoiceField
+from workouts.models import (
+    LOAD_KG_MAX,
+    REPS_MAX,
+    SECONDS_MAX,
+    ExcusedWeek,
+    Routine,
+    SessionExercise,
+)
 from workouts.services import SetValues
 from workouts.weeks import Week
 
@@ -201,3 +209,13 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["about"].choices = [("", "The whole session"), *sets]
         self.fields["about"].error_messages["invalid_choice"] = "Choose a set from this session."
+
+
+class RecommendForm(forms.Form):
+    routine = IdModelChoiceField(
+        label="Recommend a routine",
+        queryset=Routine.objects.filter(active=True),
+        required=False,
+        empty_label="No recommendation",
+        error_messages={"invalid_choice": "Choose a routine from the list."},
+    )

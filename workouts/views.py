@@ -19,6 +19,7 @@ from workouts.forms import (
     CommentForm,
     ExcuseWeekForm,
     NewSetForm,
+    RecommendForm,
     SessionNoteForm,
     SetLogForm,
     WeeklyTargetForm,
@@ -69,24 +70,32 @@ def home(request: HttpRequest) -> HttpResponse:
     """Visitors get the catalogue; athletes get their dashboard."""
     if not request.user.is_authenticated:
         return redirect("workouts:routine_list")
-    return render(request, "workouts/home.html", dashboard_context(request, request.user))
+    return render_dashboard(request, request.user)
 
 
-def _start_cards(athlete: User) -> list[dict]:
-    owned = set(athlete.equipment.values_list("pk", flat=True))
+def _routine_cards() -> list[dict]:
+    """Each routine with what its card shows: exercise count and equipment."""
     return [
         {
             "routine": routine,
             "exercise_count": selectors.routine_exercise_count(routine),
             "equipment": selectors.routine_equipment(routine),
-            "left_out": [
-                c
-                for c in routine.circuits.all()
-                if c.needs_equipment_id is not None and c.needs_equipment_id not in owned
-            ],
         }
         for routine in selectors.routine_list()
     ]
+
+
+def _start_cards(athlete: User) -> list[dict]:
+    """The routine cards, each saying which circuit this athlete's equipment leaves out."""
+    owned = set(athlete.equipment.values_list("pk", flat=True))
+    cards = _routine_cards()
+    for card in cards:
+        card["left_out"] = [
+            c
+            for c in card["routine"].circuits.all()
+            if c.needs_equipment_id is not None and c.needs_equipment_id not in owned
+        ]
+    return cards
 
 
 def excusable_weeks(summary: consistency.Consistency) -> list[Week]:
@@ -137,27 +146,41 @@ def dashboard_context(
     }
 
 
-@require_POST
-def week_target(request: AuthedRequest) -> HttpResponse:
+def render_dashboard(
+    request: HttpRequest,
+    athlete: User,
+    *,
+    status: int = 200,
+    target_form: WeeklyTargetForm | None = None,
+    excuse_form: ExcuseWeekForm | None = None,
+) -> HttpResponse:
+    """The athlete's home, or the same dashboard on a coach's page about the athlete."""
+    context = dashboard_context(request, athlete, target_form=target_form, excuse_form=excuse_form)
+    if athlete.pk == request.user.pk:
+        return render(request, "workouts/home.html", context, status=status)
+    context["recommend_form"] = RecommendForm(
+        initial={"routine": context["recommended"].recommended_routine}
+    )
+    return render(request, "workouts/coach/athlete.html", context, status=status)
+
+
+def save_week_target(request: AuthedRequest, athlete: User, back: str) -> HttpResponse:
+    """The weekly target, set by the athlete or a linked coach (the caller checked which)."""
     form = WeeklyTargetForm(request.POST)
-    if form.is_valid():
-        services.weekly_target_set(
-            athlete=request.user, target=form.cleaned_data["target"], by=request.user
-        )
-        messages.success(request, "Target saved from this week on; past weeks keep theirs.")
-        return redirect("home")
-    context = dashboard_context(request, request.user, target_form=form)
-    return render(request, "workouts/home.html", context, status=422)
+    if not form.is_valid():
+        return render_dashboard(request, athlete, status=422, target_form=form)
+    services.weekly_target_set(athlete=athlete, target=form.cleaned_data["target"], by=request.user)
+    messages.success(request, "Target saved from this week on; past weeks keep theirs.")
+    return redirect(back)
 
 
-@require_POST
-def week_excuse(request: AuthedRequest) -> HttpResponse:
-    summary = consistency.athlete_consistency(request.user)
+def save_week_excuse(request: AuthedRequest, athlete: User, back: str) -> HttpResponse:
+    summary = consistency.athlete_consistency(athlete)
     form = ExcuseWeekForm(request.POST, weeks=excusable_weeks(summary))
     if form.is_valid():
         try:
             excused = services.week_excuse(
-                athlete=request.user,
+                athlete=athlete,
                 week_start=form.cleaned_data["week"],
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
@@ -166,22 +189,34 @@ def week_excuse(request: AuthedRequest) -> HttpResponse:
         except services.WeekRefused as refusal:
             form.add_error("week", refusal.message)
         else:
-            week = Week(excused.week_start)
-            messages.success(request, f"Week {week.label()} is excused.")
-            return redirect("home")
-    context = dashboard_context(request, request.user, excuse_form=form)
-    return render(request, "workouts/home.html", context, status=422)
+            messages.success(request, f"Week {Week(excused.week_start).label()} is excused.")
+            return redirect(back)
+    return render_dashboard(request, athlete, status=422, excuse_form=form)
 
 
-@require_POST
-def week_unexcuse(request: AuthedRequest, week: str) -> HttpResponse:
+def remove_week_excuse(request: AuthedRequest, athlete: User, week: str, back: str) -> HttpResponse:
     try:
         week_start = date.fromisoformat(week)
     except ValueError:
         raise Http404 from None
-    if services.week_unexcuse(athlete=request.user, week_start=week_start):
+    if services.week_unexcuse(athlete=athlete, week_start=week_start):
         messages.success(request, f"Week {Week(week_start).label()} counts again.")
-    return redirect("home")
+    return redirect(back)
+
+
+@require_POST
+def week_target(request: AuthedRequest) -> HttpResponse:
+    return save_week_target(request, request.user, reverse("home"))
+
+
+@require_POST
+def week_excuse(request: AuthedRequest) -> HttpResponse:
+    return save_week_excuse(request, request.user, reverse("home"))
+
+
+@require_POST
+def week_unexcuse(request: AuthedRequest, week: str) -> HttpResponse:
+    return remove_week_excuse(request, request.user, week, reverse("home"))
 
 
 # --- Progress -----------------------------------------------------------------------------
@@ -224,16 +259,7 @@ def progress_context(result: progress.ExerciseProgress) -> dict:
 @login_not_required
 @require_GET
 def routine_list(request: HttpRequest) -> HttpResponse:
-    routines = selectors.routine_list()
-    cards = [
-        {
-            "routine": routine,
-            "exercise_count": selectors.routine_exercise_count(routine),
-            "equipment": selectors.routine_equipment(routine),
-        }
-        for routine in routines
-    ]
-    return render(request, "workouts/routine_list.html", {"cards": cards})
+    return render(request, "workouts/routine_list.html", {"cards": _routine_cards()})
 
 
 @login_not_required
@@ -283,6 +309,7 @@ def _render_session(
     *,
     status: int = 200,
     refused: selectors.SetRow | None = None,
+    comment_form: CommentForm | None = None,
 ) -> HttpResponse:
     blocks = selectors.session_blocks(session=session)
     if can_edit and session.is_open:
@@ -295,7 +322,7 @@ def _render_session(
                     refused if row.anchor == refused.anchor else row for row in round_block.rows
                 ]
     logged = [
-        (row.log.pk, f"{row.session_exercise.name}, round {row.round}")
+        (row.log.pk, _set_label(row.session_exercise, row.round))
         for block in blocks
         for round_block in block.rounds
         for row in round_block.rows
@@ -306,7 +333,7 @@ def _render_session(
         "can_edit": can_edit and session.is_open,
         "owns": session.athlete_id == request.user.pk,
         "comments": session.comments.select_related("author", "set_log__session_exercise"),
-        "comment_form": CommentForm(sets=logged),
+        "comment_form": comment_form or CommentForm(sets=logged),
         "blocks": blocks,
         "summary": selectors.session_summary(session=session, blocks=blocks),
         "weight_unit": request.user.weight_unit,
@@ -526,9 +553,9 @@ def history(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def comment_create(request: AuthedRequest, pk: int) -> HttpResponse:
     """The athlete or a linked coach comments on the session, or on one set of it."""
-    session, _owns = coaching.session_for_viewer(user=request.user, session_pk=pk)
+    session, owns = coaching.session_for_viewer(user=request.user, session_pk=pk)
     logs = SetLog.objects.filter(session=session).select_related("session_exercise")
-    choices = [(log.pk, f"{log.session_exercise.name}, round {log.round}") for log in logs]
+    choices = [(log.pk, _set_label(log.session_exercise, log.round)) for log in logs]
     form = CommentForm(request.POST, sets=choices)
     if form.is_valid():
         set_pk = form.cleaned_data["about"]
@@ -544,8 +571,13 @@ def comment_create(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Comment added.")
             return redirect(f"{session.get_absolute_url()}#comments")
-    messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(f"{session.get_absolute_url()}#comments")
+    # The page again, the comment kept, the message next to its field.
+    return _render_session(request, session, can_edit=owns, status=422, comment_form=form)
+
+
+def _set_label(session_exercise: SessionExercise, round_number: int) -> str:
+    """How a set is named in the comment form: "Single-leg balance, round 2"."""
+    return f"{session_exercise.name}, round {round_number}"
 
 
 @require_POST

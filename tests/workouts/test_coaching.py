@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import CoachLink
+from tests.accounts.test_markup import field_error
 from tests.factories import UserFactory
 from workouts import coaching, weeks
 from workouts.history import build_history, local_moment, log_past_session
@@ -200,14 +201,16 @@ def test_an_empty_or_foreign_comment_is_refused(client: Client, alice, bob, char
     response = client.post(
         reverse("workouts:comment_create", args=[session.pk]), {"body": "  "}, follow=True
     )
-    assert "Write something first." in response.text
+    assert response.status_code == 422
+    assert field_error(response, "body") == "Write something first."
     other = log_past_session(charlie, "ankle-stability", days_ago(charlie, 1))
     response = client.post(
         reverse("workouts:comment_create", args=[session.pk]),
-        {"body": "hi", "about": other.set_logs.first().pk},
+        {"body": "Watch the knee", "about": other.set_logs.first().pk},
         follow=True,
     )
-    assert "Choose a set from this session." in response.text
+    assert field_error(response, "about") == "Choose a set from this session."
+    assert "Watch the knee</textarea>" in response.text  # what was typed is kept
     assert not Comment.objects.exists()
     assert (
         client.post(reverse("workouts:comment_create", args=[other.pk]), {"body": "x"}).status_code
@@ -291,3 +294,16 @@ def test_a_coach_reads_but_cannot_log(client: Client, alice, bob):
     assert response.status_code == 404
     log.refresh_from_db()
     assert log.value == 20 or log.left == 20
+
+
+def test_a_threshold_out_of_range_is_refused_next_to_its_field(client: Client, bob):
+    client.force_login(bob)
+    url = reverse("workouts:coach_thresholds")
+    response = client.post(url, {"pain_threshold": "11", "asymmetry_threshold": "30"})
+    assert response.status_code == 422
+    assert field_error(response, "pain_threshold") == "Choose 1 to 10."
+    bob.refresh_from_db()
+    assert (bob.pain_threshold, bob.asymmetry_threshold) == (5, 20)
+    client.post(url, {"pain_threshold": "3", "asymmetry_threshold": "30"})
+    bob.refresh_from_db()
+    assert (bob.pain_threshold, bob.asymmetry_threshold) == (3, 30)
