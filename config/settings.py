@@ -168,6 +168,11 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # The __Host- prefix makes the browser refuse these cookies unless they are Secure,
+    # for the whole site and set by this host alone: a sibling subdomain cannot plant or
+    # overwrite them. static/js/outbox.js reads the CSRF cookie under either name.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     if env_bool("BEHIND_PROXY", default=False):
         # Only trust this header when a proxy we run sets it and strips it from clients.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -90,6 +90,38 @@ def test_production_settings_pass_the_deploy_check():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_production_cookies_are_secure_host_only_cookies():
+    """Over HTTPS the browser must refuse the session and CSRF cookies on plain HTTP or
+    from a sibling subdomain: the __Host- prefix demands Secure, Path=/ and no Domain."""
+    script = (
+        "from django.test import Client; "
+        "r = Client().get('/accounts/login/', secure=True); "
+        "print(r.status_code); "
+        "from django.conf import settings; print(settings.SESSION_COOKIE_NAME); "
+        "[print(c.output()) for c in r.cookies.values()]"
+    )
+    result = _run_settings(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "k" * 20 + "ZyXw9876-" * 5,
+            "ALLOWED_HOSTS": "testserver",
+            "DATABASE_URL": "sqlite:///:memory:",
+            "STATIC_MANIFEST": "0",
+        },
+        "shell",
+        "--no-imports",
+        "--command",
+        script,
+    )
+    assert result.returncode == 0, result.stderr
+    status, session_cookie, *cookies = result.stdout.splitlines()
+    assert status == "200"
+    assert session_cookie == "__Host-sessionid"
+    (csrf,) = (c for c in cookies if "csrftoken" in c)
+    assert csrf.startswith("Set-Cookie: __Host-csrftoken=")
+    assert "Secure" in csrf and "Path=/" in csrf and "Domain" not in csrf
+
+
 @pytest.mark.django_db
 def test_seed_demo_creates_the_three_demo_accounts_and_is_safe_twice(settings, capsys):
     settings.DEBUG = True

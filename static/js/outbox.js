@@ -245,9 +245,15 @@ function showOnPage(items) {
 
 // --- Sending -------------------------------------------------------------------------------
 
+// Over HTTPS the cookie is "__Host-csrftoken" (config/settings.py), on plain HTTP "csrftoken".
+const CSRF_COOKIE_NAMES = ["__Host-csrftoken", "csrftoken"];
+
 function csrfToken() {
-  const cookie = document.cookie.split("; ").find((part) => part.startsWith("csrftoken="));
-  if (cookie) return decodeURIComponent(cookie.slice("csrftoken=".length));
+  const cookies = document.cookie.split("; ");
+  for (const name of CSRF_COOKIE_NAMES) {
+    const cookie = cookies.find((part) => part.startsWith(`${name}=`));
+    if (cookie) return decodeURIComponent(cookie.slice(name.length + 1));
+  }
   try {
     return JSON.parse(document.body.getAttribute("hx-headers"))["x-csrftoken"];
   } catch {
