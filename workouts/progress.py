@@ -101,12 +101,13 @@ class SideBalance:
 
     @property
     def sentence(self) -> str:
+        """Worded without "your": the athlete and their coach read the same sentence."""
         sessions = len(self.asymmetries)
-        span = "your last session" if sessions == 1 else f"your last {sessions} sessions"
+        span = "the last session" if sessions == 1 else f"the last {sessions} sessions"
         if self.weaker is None:
             return f"Left and right are even over {span} (within {EVEN_BELOW_PERCENT}%)."
         return (
-            f"Your {self.weaker} {self.side_word} is weaker: {self.percent}% behind "
+            f"The {self.weaker} {self.side_word} is weaker: {self.percent}% behind "
             f"the {self.stronger} over {span}."
         )
 

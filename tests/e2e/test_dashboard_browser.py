@@ -40,7 +40,7 @@ def test_the_dashboard_reads_at_a_glance_on_a_phone(phone):
     expect(consistency.get_by_text("Streak", exact=True)).to_be_visible()
     expect(consistency).to_contain_text(re.compile(r"Streak\s*20 weeks"))
     sides = page.get_by_role("region", name="Left and right")
-    expect(sides).to_contain_text(re.compile(r"Single-leg balance: Your left leg is weaker"))
+    expect(sides).to_contain_text(re.compile(r"Single-leg balance: The left leg is weaker"))
 
     # Readable at phone width: nothing scrolls sideways, the charts fit the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -58,4 +58,4 @@ def test_the_dashboard_reads_at_a_glance_on_a_phone(phone):
 
     page.get_by_role("link", name="Single-leg balance").first.click()
     expect(page.get_by_role("heading", name="Single-leg balance", level=1)).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Your left leg is weaker: \d+% behind"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"The left leg is weaker: \d+% behind"))).to_be_visible()

@@ -157,7 +157,7 @@ def test_progress_pages_list_and_chart_what_was_done(
     with django_assert_max_num_queries(7):
         page = client.get(reverse("workouts:progress", args=["single-leg-balance"]))
     assert page.status_code == 200
-    assert "Your left leg is weaker" in page.text
+    assert "The left leg is weaker" in page.text
     assert "Personal bests" in page.text
     assert page.text.count("<tr>") > 70  # a row per session of the stability routine
 

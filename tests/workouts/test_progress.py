@@ -53,7 +53,7 @@ def test_the_weaker_side_is_named_in_words(runner):
     assert balance.weaker == "left"
     assert balance.percent == 29  # 57 s against 80 s over the last four sessions
     assert balance.sentence == (
-        "Your left leg is weaker: 29% behind the right over your last 4 sessions."
+        "The left leg is weaker: 29% behind the right over the last 4 sessions."
     )
     assert balance.asymmetries == [40, 30, 25, 20]
     assert balance.trend == "narrowing"
