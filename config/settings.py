@@ -48,6 +48,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # With a read replica, whoever just wrote reads from the primary for a few seconds.
+    "config.replica.PinPrimaryAfterWrite",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a lockout into the "too many attempts" page.
@@ -77,15 +79,22 @@ DATABASES = {
         env_str("DATABASE_URL", default="sqlite:///db.sqlite3"), base_dir=BASE_DIR
     )
 }
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # Keep connections for a minute, check them before reuse (a restarted PostgreSQL is
-    # noticed and reconnected instead of failing a request), and give up connecting after
-    # a few seconds instead of hanging a worker.
-    DATABASES["default"] |= {
-        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", default=60),
-        "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"connect_timeout": env_int("DB_CONNECT_TIMEOUT", default=5)},
+# Optional: the coach's read-heavy pages read from a replica (config/replica.py).
+if DATABASE_REPLICA_URL := env_str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = parse_database_url(DATABASE_REPLICA_URL, base_dir=BASE_DIR) | {
+        "TEST": {"MIRROR": "default"}
     }
+    DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
+for _database in DATABASES.values():
+    if _database["ENGINE"].endswith("postgresql"):
+        # Keep connections for a minute, check them before reuse (a restarted PostgreSQL
+        # is noticed and reconnected instead of failing a request), and give up connecting
+        # after a few seconds instead of hanging a worker.
+        _database |= {
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", default=60),
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": {"connect_timeout": env_int("DB_CONNECT_TIMEOUT", default=5)},
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

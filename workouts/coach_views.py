@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services as account_services
 from accounts.models import User
+from config.replica import reads_from_replica
 from workouts import coaching, export, progress, selectors, services
 from workouts.forms import RecommendForm
 from workouts.models import Exercise
@@ -63,6 +64,7 @@ def _coach(request: AuthedRequest) -> User:
 
 
 @require_GET
+@reads_from_replica
 def roster(request: AuthedRequest) -> HttpResponse:
     return _render_roster(request, _coach(request))
 
@@ -116,11 +118,13 @@ def _athlete(request: AuthedRequest, pk: int) -> User:
 
 
 @require_GET
+@reads_from_replica
 def athlete_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
     return render_dashboard(request, _athlete(request, pk))
 
 
 @require_GET
+@reads_from_replica
 def athlete_history(request: AuthedRequest, pk: int) -> HttpResponse:
     athlete = _athlete(request, pk)
     page = Paginator(selectors.session_history(athlete=athlete), 20).get_page(
@@ -130,6 +134,7 @@ def athlete_history(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def athlete_progress_list(request: AuthedRequest, pk: int) -> HttpResponse:
     athlete = _athlete(request, pk)
     return render(
@@ -140,6 +145,7 @@ def athlete_progress_list(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def athlete_progress(request: AuthedRequest, pk: int, slug: str) -> HttpResponse:
     athlete = _athlete(request, pk)
     exercise = get_object_or_404(Exercise.objects.select_related("progresses_to"), slug=slug)

@@ -2,7 +2,8 @@
 
 Access: `linked_athlete_or_404` is the one check for every coach page about an athlete. A
 link that is deleted (revoked by the athlete or removed by the coach) stops access on the
-next request; nothing is cached.
+next request; nothing is cached. These checks always read the primary database, even on
+pages that read the rest from a replica (config/replica.py).
 """
 
 from collections import defaultdict
@@ -13,6 +14,7 @@ from django.db.models import Count, Max
 from django.http import Http404
 
 from accounts.models import CoachLink, User
+from config.replica import PRIMARY
 from workouts import weeks
 from workouts.consistency import Consistency, consistency_from
 from workouts.models import Comment, ExcusedWeek, SetLog, WeeklyTarget, WorkoutSession
@@ -25,13 +27,13 @@ QUIET_DAYS = 7  # no session for this long needs attention
 def linked_athlete_or_404(*, coach: User, athlete_pk: int) -> User:
     """The athlete behind `athlete_pk` if they linked to this coach; 404 for anyone else."""
     try:
-        return User.objects.get(pk=athlete_pk, coach_links__coach=coach)
+        return User.objects.using(PRIMARY).get(pk=athlete_pk, coach_links__coach=coach)
     except User.DoesNotExist:
         raise Http404("No such athlete on your roster.") from None
 
 
 def is_linked(*, coach: User, athlete: User) -> bool:
-    return CoachLink.objects.filter(coach=coach, athlete=athlete).exists()
+    return CoachLink.objects.using(PRIMARY).filter(coach=coach, athlete=athlete).exists()
 
 
 def session_for_viewer(*, user: User, session_pk: int) -> tuple[WorkoutSession, bool]:
@@ -76,7 +78,9 @@ def roster(*, coach: User, search: str = "", today_utc: date | None = None) -> l
     Eight queries whatever the number of athletes or the length of their histories.
     """
     athletes = list(
-        User.objects.filter(coach_links__coach=coach).order_by("display_name", "username")
+        User.objects.using(PRIMARY)
+        .filter(coach_links__coach=coach)
+        .order_by("display_name", "username")
     )
     if search:
         needle = search.strip().lower()
