@@ -1,4 +1,5 @@
 # Footing's production image: Python 3.13 slim, locked dependencies, gunicorn on port 8000.
+# Migrations run once per deploy in their own container (docker-compose.yml, "migrate").
 FROM python:3.13-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -22,4 +23,4 @@ RUN SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only-123 \
 
 USER footing
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+CMD ["sh", "-c", "exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]

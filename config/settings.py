@@ -94,6 +94,10 @@ for _database in DATABASES.values():
             "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", default=60),
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {"connect_timeout": env_int("DB_CONNECT_TIMEOUT", default=5)},
+            # pgbouncer in transaction mode hands each transaction to any server
+            # connection, so a cursor cannot outlive one; the CSV export then reads its
+            # rows in chunks on the client instead.
+            "DISABLE_SERVER_SIDE_CURSORS": env_bool("DB_TRANSACTION_POOLING", default=False),
         }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -172,6 +176,7 @@ SESSION_COOKIE_HTTPONLY = True
 HTTPS = env_bool("HTTPS", default=not DEBUG)
 if HTTPS:
     SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's check, over the private network
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.health import health
 from workouts import pwa
 from workouts import views as workout_views
 
@@ -12,6 +13,7 @@ admin.site.site_title = "Footing admin"
 urlpatterns = [
     path("", workout_views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("healthz", health, name="health"),
     path("accounts/", include("accounts.urls")),
     # The service worker must be served from the root for its scope to cover every page.
     path("sw.js", pwa.service_worker, name="service_worker"),

@@ -123,6 +123,56 @@ def test_production_cookies_are_secure_host_only_cookies():
 
 
 @pytest.mark.django_db
+def test_health_check_answers_ok_while_the_database_answers(client):
+    response = client.get("/healthz")
+    assert (response.status_code, response.text) == (200, "ok\n")
+    assert "no-cache" in response["Cache-Control"]
+    assert client.post("/healthz").status_code == 405
+
+
+def test_health_check_says_503_without_a_database_and_skips_the_https_redirect():
+    """A production process whose PostgreSQL is unreachable: the proxy's plain-HTTP check
+    gets a 503 at once (not a redirect, not a hang), users' pages still go to HTTPS."""
+    script = (
+        "from django.test import Client; c = Client(); "
+        "print(c.get('/healthz').status_code, c.get('/accounts/login/').status_code)"
+    )
+    result = _run_settings(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "k" * 20 + "ZyXw9876-" * 5,
+            "ALLOWED_HOSTS": "testserver",
+            "DATABASE_URL": "postgres://footing@127.0.0.1:9/footing",  # nothing listens
+            "DB_CONNECT_TIMEOUT": "2",
+            "STATIC_MANIFEST": "0",
+        },
+        "shell",
+        "--no-imports",
+        "--command",
+        script,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["503", "301"]
+
+
+def test_compose_file_only_sets_variables_the_settings_read():
+    """docker-compose.yml is checked by reading (no Docker engine in CI): a misspelt
+    variable there would be silently ignored in production."""
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    settings_source = "".join(p.read_text() for p in (ROOT / "config").glob("*.py"))
+    web = compose["services"]["web"]
+    unread = [name for name in web["environment"] if f'"{name}"' not in settings_source]
+    assert unread == ["WEB_CONCURRENCY"]  # read by gunicorn's command in the Dockerfile
+    assert "WEB_CONCURRENCY" in (ROOT / "Dockerfile").read_text()
+    # Replicas never race to migrate, and only the proxy is published.
+    assert web["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    published = [name for name, svc in compose["services"].items() if svc.get("ports")]
+    assert published == ["proxy"]
+
+
+@pytest.mark.django_db
 def test_seed_demo_creates_the_three_demo_accounts_and_is_safe_twice(settings, capsys):
     settings.DEBUG = True
     call_command("seed_demo")

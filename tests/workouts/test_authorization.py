@@ -207,6 +207,7 @@ RULES: dict[str, Rule] = {
     "service_worker": Rule(get=everyone(), post=None),
     "manifest": Rule(get=everyone(), post=None),
     "offline": Rule(get=everyone(), post=None),
+    "health": Rule(get=everyone(), post=None),  # says only whether the database answers
     "login": Rule(get=everyone(), post=everyone()),
     "signup": Rule(get=everyone(), post=everyone()),
     "password_reset": Rule(get=everyone(), post=everyone()),
