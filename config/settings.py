@@ -44,6 +44,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An htmx request that finds its login expired is sent to the login page whole.
+    "accounts.middleware.HtmxLoginRedirectMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.UserTimeZoneMiddleware",

@@ -85,3 +85,32 @@ def test_the_login_form_keeps_its_labels(client: Client):
     page = Page(client.get(LOGIN).content.decode())
     names = {c["name"] for c in page.visible_controls()}
     assert names == {"username", "password"}
+
+
+def test_an_expired_login_sends_htmx_back_to_the_login_page_whole(client: Client):
+    """htmx would otherwise swap the login form into the set row being edited."""
+    edit = reverse("workouts:set_update", args=[5, 9])
+    response = client.post(
+        edit,
+        {"reps": 10},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/sessions/5/?x=1"},
+    )
+    assert response.status_code == 401
+    assert response["HX-Redirect"] == f"{LOGIN}?next=/sessions/5/%3Fx%3D1"
+    assert response.content == b""
+
+
+def test_an_expired_login_never_sends_htmx_to_another_site_afterwards(client: Client):
+    edit = reverse("workouts:set_update", args=[5, 9])
+    response = client.post(
+        edit,
+        {"reps": 10},
+        headers={"HX-Request": "true", "HX-Current-URL": "https://evil.example/phish"},
+    )
+    assert response["HX-Redirect"] == f"{LOGIN}?next={edit}"
+
+
+def test_a_plain_request_with_an_expired_login_is_still_redirected(client: Client):
+    response = client.get(PROFILE)
+    assert response.status_code == 302
+    assert response["Location"] == f"{LOGIN}?next={PROFILE}"

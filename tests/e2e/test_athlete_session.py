@@ -113,3 +113,24 @@ def test_dynamic_routine_without_a_ball_leaves_circuit_three_out(phone):
     # Two to three rounds: the third is there, marked optional.
     expect(page.get_by_role("heading", name="Round 3 (optional)").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_an_expired_login_sends_the_athlete_to_sign_in_and_back_with_nothing_lost(phone):
+    page = phone
+    _sign_up(page, "sleepy")
+    page.get_by_role("button", name="Start Ankle stability").click()
+    _row(page, "Heel raises").get_by_role("button", name="Log set").click()
+    expect(_row(page, "Heel raises").locator(".logged")).to_contain_text("20")
+    session_path = re.sub(r"^https?://[^/]+", "", page.url)
+
+    page.context.clear_cookies(name="sessionid")  # the login expired in the bag
+    _row(page, "Heel raises").get_by_role("button", name="Undo").click()
+
+    # The whole page goes to sign-in: no login form squeezed into the set row.
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+    page.get_by_label("Username").fill("sleepy")
+    page.get_by_label("Password").fill("tendons-and-calves-42")
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(re.escape(session_path) + "$"))
+    expect(_row(page, "Heel raises").locator(".logged")).to_contain_text("20")
+    assert SetLog.objects.filter(session__athlete__username="sleepy").count() == 1
