@@ -10,6 +10,9 @@ from workouts import views as workout_views
 admin.site.site_header = "Footing catalogue"
 admin.site.site_title = "Footing admin"
 
+# A database that cannot be reached answers 503 with Retry-After (config/errors.py).
+handler500 = "config.errors.handler500"
+
 urlpatterns = [
     path("", workout_views.home, name="home"),
     path("admin/", admin.site.urls),

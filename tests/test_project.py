@@ -130,12 +130,14 @@ def test_health_check_answers_ok_while_the_database_answers(client):
     assert client.post("/healthz").status_code == 405
 
 
-def test_health_check_says_503_without_a_database_and_skips_the_https_redirect():
+def test_without_a_database_health_and_pages_say_503_and_health_skips_the_https_redirect():
     """A production process whose PostgreSQL is unreachable: the proxy's plain-HTTP check
     gets a 503 at once (not a redirect, not a hang), users' pages still go to HTTPS."""
     script = (
-        "from django.test import Client; c = Client(); "
-        "print(c.get('/healthz').status_code, c.get('/accounts/login/').status_code)"
+        "from django.test import Client; c = Client(raise_request_exception=False); "
+        "print(c.get('/healthz').status_code, c.get('/accounts/login/').status_code); "
+        "page = c.get('/routines/', secure=True); "
+        "print(page.status_code, page['Retry-After'], page.text)"
     )
     result = _run_settings(
         {
@@ -152,7 +154,12 @@ def test_health_check_says_503_without_a_database_and_skips_the_https_redirect()
         script,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["503", "301"]
+    health, page = result.stdout.split("\n", 1)
+    assert health.split() == ["503", "301"]
+    # A user's page while the database is away: 503, try again soon, nothing leaked.
+    assert page.startswith("503 5 ")
+    assert "Footing can't reach its database right now" in page
+    assert "OperationalError" not in page and "127.0.0.1" not in page
 
 
 def test_compose_file_only_sets_variables_the_settings_read():
