@@ -90,6 +90,7 @@ class HoldTimer {
     this.lostButton.hidden = false;
     this.lostButton.textContent = this.toFatigue ? "Stop" : "Lost balance";
     this.startedAt = performance.now();
+    this.lastCue = null;
     this.say(this.toFatigue ? "Hold as long as you can." : `Hold for ${this.target} seconds.`);
     this.tick();
   }
@@ -109,6 +110,7 @@ class HoldTimer {
       const held = this.elapsed();
       if (!this.toFatigue && held >= this.target) return this.endHold(this.target, true);
       this.clock.textContent = this.toFatigue ? held : this.target - held;
+      this.cue(held);
     } else {
       return undefined;
     }
@@ -117,6 +119,22 @@ class HoldTimer {
     clearTimeout(this.timeout);
     this.timeout = setTimeout(() => this.tick(), 250);
     return undefined;
+  }
+
+  // The clock is hidden from screen readers (it changes every second); the status line
+  // speaks instead, only now and then: every 10 s, and 5 s before the end of a set hold.
+  cue(held) {
+    const left = this.target - held;
+    let text = null;
+    if (this.toFatigue) {
+      if (held > 0 && held % 10 === 0) text = `${held} seconds.`;
+    } else if (left > 0 && left < this.target && (left % 10 === 0 || left === 5)) {
+      text = `${left} seconds left.`;
+    }
+    if (text && held !== this.lastCue) {
+      this.lastCue = held;
+      this.say(text);
+    }
   }
 
   endHold(seconds, reachedTarget) {
@@ -128,15 +146,17 @@ class HoldTimer {
     if (reachedTarget) beep();
     const input = this.form.querySelector(`input[name="${this.side ?? "value"}"]`);
     if (input) input.value = seconds;
+    const done = reachedTarget ? `Hold done, ${seconds} seconds` : `Held ${seconds} s`;
     if (this.sideIndex < this.sides.length - 1) {
-      this.say(`Held ${seconds} s on the ${this.side} side. Switch sides when ready.`);
+      this.say(`${done} on the ${this.side} side. Switch sides when ready.`);
       this.nextButton.hidden = false;
       this.nextButton.focus();
     } else {
       const summary = Object.entries(this.held)
         .map(([side, s]) => (side === "value" ? `${s} s` : `${s} s ${side}`))
         .join(", ");
-      this.say(`Held ${summary}. Tap Log set to save it.`);
+      const prefix = reachedTarget && this.sides.length === 1 ? `Hold done, ${seconds} seconds` : `Held ${summary}`;
+      this.say(`${prefix}. Tap Log set to save it.`);
       this.root.querySelector("[data-timer-cancel]").textContent = "Close timer";
       this.form.querySelector(".log-button")?.focus();
     }

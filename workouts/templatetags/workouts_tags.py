@@ -80,4 +80,5 @@ def field_errors(row, name: str) -> str:
     if not messages:
         return ""
     items = format_html_join("", "<li>{}</li>", ((m,) for m in messages))
-    return format_html('<ul class="errorlist" role="alert">{}</ul>', items)
+    # The alert role sits on a wrapper: on the <ul> it would hide the list from assistive tech.
+    return format_html('<div role="alert"><ul class="errorlist">{}</ul></div>', items)
