@@ -95,6 +95,13 @@ class HeatCell:
     y: int
     day: HeatDay
 
+    @property
+    def title(self) -> str:
+        """ "Mon 3 Nov: 12 sets". Made here, not with the `date` and `pluralize` filters:
+        six months of cells made those filters most of the dashboard's rendering time."""
+        day, sets = self.day.day, self.day.sets
+        return f"{day:%a} {day.day} {day:%b}: {sets} set{'' if sets == 1 else 's'}"
+
 
 @dataclass
 class HeatMap:

@@ -124,18 +124,32 @@ class Consistency:
 
 def default_target(athlete: User) -> int:
     """The athlete's own target, else the suggestion of the routine they do most, else 1."""
-    if athlete.weekly_target:
-        return athlete.weekly_target
-    most_done = (
-        WorkoutSession.objects.filter(athlete=athlete)
-        .values("routine__suggested_sessions_per_week")
-        .annotate(n=Count("id"))
-        .order_by("-n", "routine__suggested_sessions_per_week")
-        .first()
-    )
-    if most_done and most_done["routine__suggested_sessions_per_week"]:
-        return most_done["routine__suggested_sessions_per_week"]
-    return 1
+    return default_targets([athlete])[athlete.pk]
+
+
+def default_targets(athletes: list[User]) -> dict[int, int]:
+    """`default_target` for many athletes in at most one query (the coach's roster).
+
+    "The routine they do most" counts sessions per routine that suggests a number; a tie
+    goes to the smaller suggestion, so a target is never raised by a coin toss.
+    """
+    result = {a.pk: a.weekly_target or 0 for a in athletes}
+    without = [pk for pk, target in result.items() if not target]
+    best: dict[int, tuple[int, int]] = {}  # athlete -> (-sessions, suggestion), lowest wins
+    if without:
+        for row in (
+            WorkoutSession.objects.filter(
+                athlete_id__in=without, routine__suggested_sessions_per_week__gt=0
+            )
+            .values("athlete_id", "routine__suggested_sessions_per_week")
+            .annotate(n=Count("id"))
+        ):
+            candidate = (-row["n"], row["routine__suggested_sessions_per_week"])
+            if row["athlete_id"] not in best or candidate < best[row["athlete_id"]]:
+                best[row["athlete_id"]] = candidate
+    for pk in without:
+        result[pk] = best[pk][1] if pk in best else 1
+    return result
 
 
 class TargetHistory:
@@ -163,8 +177,12 @@ def daily_counts(athlete: User, since: date | None = None) -> dict[date, tuple[i
     logs = SetLog.objects.filter(session__athlete=athlete)
     if since is not None:
         logs = logs.filter(session__local_date__gte=since)
-    rows = logs.values("session__local_date").annotate(
-        sessions=Count("session_id", distinct=True), sets=Count("id")
+    # order_by() drops SetLog's default ordering, whose join to the session exercises
+    # would otherwise stay in this aggregate for nothing.
+    rows = (
+        logs.values("session__local_date")
+        .annotate(sessions=Count("session_id", distinct=True), sets=Count("id"))
+        .order_by()
     )
     return {row["session__local_date"]: (row["sessions"], row["sets"]) for row in rows}
 
@@ -191,9 +209,11 @@ def consistency_from(
     fallback_target: int,
     excused: list[ExcusedWeek],
     today: date | None = None,
+    with_heatmap: bool = True,
 ) -> Consistency:
     """The same from rows already read, so a coach's roster reads them for many athletes at
-    once."""
+    once. The roster shows no heat map, so it passes `with_heatmap=False` and skips
+    building 182 days for each of its athletes."""
     today = today or weeks.today(athlete.zone)
     current = weeks.week_of(today)
     history = TargetHistory(target_changes, fallback=fallback_target)
@@ -215,7 +235,7 @@ def consistency_from(
             sets=sets,
             target=history.for_week(week),
             excused=excused_by_week.get(week.start),
-            is_current=week == current,
+            is_current=week.start == current.start,
             before_start=week.start < first_week.start,
         )
 
@@ -249,7 +269,7 @@ def consistency_from(
         adherence_12=_adherence(finished[-12:]),
         last_session_date=max(days) if days else None,
         total_sessions=sum(sessions for sessions, _sets in days.values()),
-        heatmap=_heatmap(days, today),
+        heatmap=_heatmap(days, today) if with_heatmap else [],
     )
 
 
@@ -268,14 +288,11 @@ def _heatmap(days: dict[date, tuple[int, int]], today: date) -> list[list[HeatDa
     columns = []
     for column in range(HEATMAP_WEEKS):
         monday = first + weeks.WEEK * column
+        week_days = [monday + timedelta(days=offset) for offset in range(7)]
         columns.append(
             [
-                HeatDay(
-                    day=monday + timedelta(days=offset),
-                    sets=days.get(monday + timedelta(days=offset), (0, 0))[1],
-                    in_future=monday + timedelta(days=offset) > today,
-                )
-                for offset in range(7)
+                HeatDay(day=day, sets=days.get(day, (0, 0))[1], in_future=day > today)
+                for day in week_days
             ]
         )
     return columns

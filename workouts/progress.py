@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, F, Max, Min, Sum, Window
+from django.db.models.functions import DenseRank
 
 from accounts.models import User
 from workouts.models import Exercise, SetLog, Variation, WorkoutSession
@@ -338,6 +339,16 @@ def side_balances_for(*, athlete_ids: list[int], today: date) -> dict[int, list[
             "session_exercise__side_word",
         )
         .annotate(best_left=Max("left"), best_right=Max("right"))
+        # Only each exercise's last TREND_SESSIONS sessions come back to Python: a dense
+        # history would otherwise send thousands of rows to be thrown away below.
+        .annotate(
+            recency=Window(
+                DenseRank(),
+                partition_by=[F("session__athlete_id"), F("session_exercise__exercise_id")],
+                order_by=[F("session__started_at").desc(), F("session_id").desc()],
+            )
+        )
+        .filter(recency__lte=TREND_SESSIONS)
         .order_by("session__started_at", "session_id")
     )
     grouped: dict[tuple[int, int], list] = defaultdict(list)

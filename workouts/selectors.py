@@ -3,9 +3,9 @@
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -170,17 +170,19 @@ def previous_logs(
     """For each exercise, the sets of the last earlier session that did it, keyed by round.
 
     Two queries whatever the history length: the latest session per exercise, then its sets.
+    The first walks the athlete's sessions newest first (workouts_session_athlete_idx) and
+    stops at the first one with a set of the exercise, so a long history costs nothing more.
     """
-    latest = (
-        SetLog.objects.filter(
-            session__athlete=athlete,
-            session__started_at__lt=before_session.started_at,
-            session_exercise__exercise_id__in=list(exercise_ids),
-        )
-        .values("session_exercise__exercise_id")
-        .annotate(last_session=Max("session_id"))
+    earlier = _earlier_sessions_doing(
+        athlete_id=athlete.pk, before=before_session.started_at, since=None
     )
-    pairs = [(row["session_exercise__exercise_id"], row["last_session"]) for row in latest]
+    latest = (
+        Exercise.objects.filter(pk__in=list(exercise_ids))
+        .annotate(last_session=Subquery(earlier[:1]))
+        .order_by()
+        .values_list("pk", "last_session")
+    )
+    pairs = [(exercise_id, session_id) for exercise_id, session_id in latest if session_id]
     if not pairs:
         return {}
     condition = Q()
@@ -347,11 +349,27 @@ def session_summary(*, session: WorkoutSession, blocks: list[CircuitBlock]) -> S
 HINT_LOOKBACK = timedelta(days=180)
 
 
+def _earlier_sessions_doing(
+    *, athlete_id: int, before: datetime, since: date | None
+) -> QuerySet[WorkoutSession]:
+    """The athlete's sessions started before `before` (from `since` on) with a set of the
+    exercise in the outer query, newest first: walked along workouts_session_athlete_idx
+    and stopped at the first rows a subquery asks for."""
+    did_it = SetLog.objects.filter(
+        session_id=OuterRef("pk"), session_exercise__exercise_id=OuterRef(OuterRef("pk"))
+    )
+    earlier = WorkoutSession.objects.filter(athlete_id=athlete_id, started_at__lt=before)
+    if since is not None:
+        earlier = earlier.filter(local_date__gte=since)
+    return earlier.filter(Exists(did_it)).order_by("-started_at", "-pk").values("pk")
+
+
 def progression_hints(*, session: WorkoutSession, blocks: list[CircuitBlock]) -> None:
     """Put the next-level hint on the first row of each exercise that earned one.
 
-    Two queries: the athlete's recent results per session for these exercises, and the
-    exercises (for what each progresses to).
+    Two queries: the exercises (for what each progresses to) with the last two earlier
+    sessions that did each, then those sessions' results. Only the sessions the hint
+    reads are aggregated, so a long or dense history costs nothing more.
     """
     first_rows = {
         row.session_exercise.exercise_id: row
@@ -362,21 +380,32 @@ def progression_hints(*, session: WorkoutSession, blocks: list[CircuitBlock]) ->
     }
     if not first_rows:
         return
-    results = progress.session_results(
-        SetLog.objects.filter(
-            session__athlete_id=session.athlete_id,
-            session__started_at__lt=session.started_at,
-            session__local_date__gte=session.local_date - HINT_LOOKBACK,
-            session_exercise__exercise_id__in=list(first_rows),
-        )
+    earlier = _earlier_sessions_doing(
+        athlete_id=session.athlete_id,
+        before=session.started_at,
+        since=session.local_date - HINT_LOOKBACK,
     )
+    exercises = {
+        exercise.pk: exercise
+        for exercise in Exercise.objects.filter(pk__in=list(first_rows))
+        .select_related("progresses_to")
+        .annotate(last=Subquery(earlier[:1]), before_last=Subquery(earlier[1:2]))
+    }
+    condition = Q()
+    for exercise in exercises.values():
+        sessions = [pk for pk in (exercise.last, exercise.before_last) if pk]
+        if sessions:
+            condition |= Q(session_exercise__exercise_id=exercise.pk, session_id__in=sessions)
+    if not condition:
+        return
     per_exercise: dict[int, list] = {}
-    for result in results:
+    for result in progress.session_results(
+        SetLog.objects.filter(condition, session__athlete_id=session.athlete_id)
+    ):
         per_exercise.setdefault(result.exercise_id, []).append(result)
-    exercises = Exercise.objects.filter(pk__in=list(per_exercise)).select_related("progresses_to")
-    for exercise in exercises:
-        row = first_rows[exercise.pk]
-        row.next_step = progress.next_step(per_exercise[exercise.pk], row.variations, exercise)
+    for exercise_id, results in per_exercise.items():
+        row = first_rows[exercise_id]
+        row.next_step = progress.next_step(results, row.variations, exercises[exercise_id])
 
 
 def open_session(*, athlete: User) -> WorkoutSession | None:
