@@ -1,9 +1,12 @@
 """What a phone downloads for the session page, and what Lighthouse thinks of it.
 
-Serves Footing the way production does (DEBUG=0, gunicorn, whitenoise's hashed and
-pre-compressed static files from `collectstatic`), with one difference stated plainly:
-plain HTTP/1.1 on 127.0.0.1. In production nginx (deploy/nginx.conf) gzips the pages and
-/sw.js; gunicorn alone does not, so this server gzips the same types (nginx's level 1).
+Serves Footing the way production does: DEBUG=0, gunicorn, HTTPS (a throwaway self-signed
+certificate that Chromium is told to trust), and whitenoise's hashed, pre-compressed static
+files (.br and .gz) from `collectstatic`, collected from a copy of static/ whose own modules
+are minified by tools/browser/minify.mjs, the script the Docker image runs. Differences,
+stated plainly: HTTP/1.1 straight from gunicorn (production has nginx with HTTP/2 in
+front), and nginx's gzip of the pages and /sw.js is done by this server instead (nginx's
+level 1; stock nginx has no brotli).
 
 Then, in Chromium:
   * first visit to the session page, empty cache: bytes on the wire per kind (HTML, JS,
@@ -12,19 +15,29 @@ Then, in Chromium:
   * repeat visit in the same browser, cache and service worker warm;
   * Lighthouse 12 (mobile, the default) on the session page and the dashboard.
 
+It then logs one set on the session page through the outbox, with the minified files, and
+fails on any console error or Content-Security-Policy violation.
+
 Run:  .venv/bin/python bench/frontend.py            (needs: npm ci --prefix tools/browser)
       .venv/bin/python bench/frontend.py --no-lighthouse
-Uses its own SQLite database and static folder in a temporary directory; port 8899.
+      .venv/bin/python bench/frontend.py --as-before  (the old way: plain HTTP, gzip only,
+                                                       sources as written; or any of
+                                                       --http, --gzip-only, --no-minify)
+Uses its own SQLite database, certificate and static folders in a temporary directory;
+port 8899.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import gzip
+import hashlib
 import json
 import os
 import secrets
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -37,6 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 LIGHTHOUSE = ROOT / "tools" / "browser" / "node_modules" / ".bin" / "lighthouse"
+MINIFY = ROOT / "tools" / "browser" / "minify.mjs"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -72,8 +86,13 @@ def _gzip_like_nginx(app):
     reaches the pages, the service worker script (/sw.js) and the manifest.
     """
 
+    gzip_only = os.environ.get("BENCH_GZIP_ONLY") == "1"
+
     def wrapped(environ, start_response):
         accepts = "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
+        if gzip_only and accepts:
+            # The old measurement: whitenoise then picks the .gz files over the .br ones.
+            environ["HTTP_ACCEPT_ENCODING"] = "gzip"
         captured: dict = {}
 
         def capture(status, headers, exc_info=None):
@@ -121,13 +140,88 @@ _app = None
 # --- Setting up: database, static files, an athlete mid-session ----------------------------
 
 
-def server_env(work: Path) -> dict[str, str]:
+@dataclass(frozen=True)
+class Mode:
+    """How the bench serves: the production way (default) or the old measurement."""
+
+    https: bool = True
+    minify: bool = True
+    brotli: bool = True
+
+    def describe(self) -> str:
+        return ", ".join(
+            (
+                "HTTPS" if self.https else "plain HTTP",
+                "own modules minified" if self.minify else "sources as written",
+                "brotli or gzip" if self.brotli else "gzip only",
+            )
+        )
+
+
+def prepare_static(work: Path, mode: Mode) -> Path:
+    """A copy of static/ for collectstatic, with the modules minified as the image ships them."""
+    source = work / "static-source"
+    shutil.copytree(ROOT / "static", source)
+    if mode.minify:
+        subprocess.run(  # noqa: S603 - fixed arguments
+            ["node", str(MINIFY), str(ROOT / "static" / "js"), str(source / "js")],  # noqa: S607
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return source
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A self-signed certificate for 127.0.0.1 and the hash Chromium is told to trust."""
+
+    cert: Path
+    key: Path
+    spki_sha256: str
+
+    def chromium_args(self) -> list[str]:
+        # Chromium accepts this one certificate (by its key's hash) instead of ignoring every
+        # certificate error, so the page is a secure context and the service worker
+        # registers. The flag works only with a --user-data-dir, which Playwright and
+        # Lighthouse both pass.
+        return [f"--ignore-certificate-errors-spki-list={self.spki_sha256}"]
+
+
+def make_certificate(work: Path) -> Certificate:
+    """A fresh key and certificate for this run only, made with the openssl command."""
+    cert, key = work / "cert.pem", work / "key.pem"
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    public_key = subprocess.run(  # noqa: S603 - fixed arguments
+        ["openssl", "x509", "-in", str(cert), "-pubkey", "-noout"],  # noqa: S607
+        check=True,
+        capture_output=True,
+    ).stdout
+    spki = subprocess.run(
+        ["openssl", "pkey", "-pubin", "-outform", "DER"],  # noqa: S607
+        input=public_key,
+        check=True,
+        capture_output=True,
+    ).stdout
+    return Certificate(cert, key, base64.b64encode(hashlib.sha256(spki).digest()).decode())
+
+
+def server_env(work: Path, mode: Mode, static_source: Path) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "BENCH_STATIC_ROOT": str(work / "static"),
+        "STATIC_SOURCE_DIR": str(static_source),
+        "BENCH_GZIP_ONLY": "0" if mode.brotli else "1",
         "DEBUG": "0",
-        "HTTPS": "0",
+        "HTTPS": "1" if mode.https else "0",
         "STATIC_MANIFEST": "1",
         "SECRET_KEY": "frontend-bench-" + secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -190,9 +284,9 @@ def seed(env: dict[str, str]) -> dict:
 class Server:
     """gunicorn on a fixed port, with an access log of body bytes per request."""
 
-    def __init__(self, env: dict[str, str], work: Path, port: int):
-        self.env, self.port = env, port
-        self.url = f"http://127.0.0.1:{port}"
+    def __init__(self, env: dict[str, str], work: Path, port: int, certificate: Certificate | None):
+        self.env, self.port, self.certificate = env, port, certificate
+        self.url = f"{'https' if certificate else 'http'}://127.0.0.1:{port}"
         self.log = work / "access.log"
         self.process: subprocess.Popen | None = None
 
@@ -209,18 +303,30 @@ class Server:
                 str(self.log),
                 "--access-logformat",
                 "%(m)s %(U)s %(s)s %(B)s",
+                *self.tls_args(),
             ],
             cwd=ROOT,
             env=self.env,
         )
+        context = None
+        if self.certificate:
+            context = ssl.create_default_context(cafile=self.certificate.cert)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"{self.url}/healthz", timeout=2)  # noqa: S310 - our http URL
+                urllib.request.urlopen(f"{self.url}/healthz", timeout=2, context=context)  # noqa: S310 - our URL
                 return
             except OSError:
                 time.sleep(0.3)
         raise RuntimeError("gunicorn did not answer within 30 s")
+
+    def tls_args(self) -> list[str]:
+        if self.certificate is None:
+            return []
+        return ["--certfile", str(self.certificate.cert), "--keyfile", str(self.certificate.key)]
+
+    def chromium_args(self) -> list[str]:
+        return self.certificate.chromium_args() if self.certificate else []
 
     def stop(self) -> None:
         if self.process is not None:
@@ -244,7 +350,7 @@ class Visit:
     """Bytes on the wire for one page load, by kind, as the browser counted them."""
 
     by_kind: Counter = field(default_factory=Counter)
-    requests: list[tuple[str, str, int, str]] = field(default_factory=list)
+    requests: list[tuple[str, str, int, str, str]] = field(default_factory=list)
     worker_bytes: int = 0
     worker_paths: list[str] = field(default_factory=list)
 
@@ -296,7 +402,9 @@ def measure(context, url: str, server: Server) -> Visit:
         how = "service worker" if response.get("fromServiceWorker") else "network"
         if response.get("fromDiskCache"):
             how = "HTTP cache"
-        visit.requests.append((kind, path, size, how))
+        headers = {name.lower(): value for name, value in response.get("headers", {}).items()}
+        encoding = headers.get("content-encoding", "none")
+        visit.requests.append((kind, path, size, how, encoding))
         if how == "network":
             seen[path] += 1
     # What the server sent that this tab never saw: the service worker's own requests.
@@ -310,25 +418,56 @@ def measure(context, url: str, server: Server) -> Visit:
     return visit
 
 
-def visits(server: Server, session_path: str, cookie: list[str]) -> tuple[Visit, Visit]:
+def log_one_set(context, url: str) -> str:
+    """Log the first open set on the session page through the outbox; return what it shows.
+
+    The row reads "Logged:" only once the server has stored the set (one waiting to send
+    reads "Sending"), so this proves the shipped (minified) outbox.js and session.js work.
+    Any console error or Content-Security-Policy violation on the way fails the bench.
+    """
+    page = context.new_page()
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda message: problems.append(message.text) if message.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    page.goto(url, wait_until="networkidle")
+    open_row = page.locator(".set-row", has=page.get_by_role("button", name="Log set")).first
+    # By id: the row is swapped for the server's answer, and "the first open row" moves on.
+    row = page.locator(f"[id='{open_row.get_attribute('id')}']")
+    row.get_by_role("button", name="Log set").click()
+    logged = row.locator(".logged")
+    logged.filter(has_text="Logged:").wait_for(timeout=15000)
+    text = " ".join(logged.inner_text().split())
+    page.close()
+    if problems:
+        raise RuntimeError(f"console errors on the session page: {problems}")
+    return text
+
+
+def visits(server: Server, session_path: str, cookie: list[str]) -> tuple[Visit, Visit, str]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *server.chromium_args()]
+        )
         context = browser.new_context(
             viewport={"width": 360, "height": 780}, is_mobile=True, has_touch=True
         )
         context.add_cookies([{"name": cookie[0], "value": cookie[1], "url": server.url}])
         first = measure(context, server.url + session_path, server)
         repeat = measure(context, server.url + session_path, server)
+        logged = log_one_set(context, server.url + session_path)
         browser.close()
-    return first, repeat
+    return first, repeat, logged
 
 
 # --- Lighthouse -----------------------------------------------------------------------------
 
 
-def lighthouse(url: str, cookie: list[str], work: Path, name: str) -> dict:
+def lighthouse(url: str, cookie: list[str], work: Path, name: str, server: Server) -> dict:
     """Lighthouse 12, mobile (its default), signed in through an extra Cookie header."""
     headers = work / "headers.json"
     headers.write_text(json.dumps({"Cookie": f"{cookie[0]}={cookie[1]}"}))
@@ -344,7 +483,10 @@ def lighthouse(url: str, cookie: list[str], work: Path, name: str) -> dict:
                 f"--output-path={report}",
                 f"--extra-headers={headers}",
                 "--only-categories=performance,accessibility,best-practices,seo",
-                "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+                "--chrome-flags="
+                + " ".join(
+                    ["--headless=new", "--no-sandbox", "--disable-gpu", *server.chromium_args()]
+                ),
             ],
             env={**os.environ, "CHROME_PATH": CHROMIUM},
             check=False,
@@ -407,7 +549,10 @@ def verdict(value: float, limit: float, *, lower_is_better: bool = True) -> str:
     return "met" if ok else "MISSED"
 
 
-def print_report(first: Visit, repeat: Visit, pages: dict[str, dict]) -> None:
+def print_report(
+    mode: Mode, first: Visit, repeat: Visit, logged: str, pages: dict[str, dict]
+) -> None:
+    print(f"Served with: {mode.describe()}.\n")
     print("## Transfer size, session page (360 px phone, Chromium)\n")
     print("| | first visit | repeat visit |")
     print("|---|---|---|")
@@ -427,11 +572,12 @@ def print_report(first: Visit, repeat: Visit, pages: dict[str, dict]) -> None:
     print()
     for label, visit in (("First", first), ("Repeat", repeat)):
         print(f"{label} visit, request by request:\n")
-        for kind, path, size, how in visit.requests:
-            print(f"    {kind:5} {size:7d} B  {how:14}  {path}")
+        for kind, path, size, how, encoding in visit.requests:
+            print(f"    {kind:5} {size:7d} B  {how:14}  {encoding:5}  {path}")
         for path in visit.worker_paths:
             print(f"    sw    {path}")
         print()
+    print(f"One set logged through the outbox, no console errors; the row shows: {logged}\n")
     for name, result in pages.items():
         scores, metrics = result["scores"], result["metrics"]
         print(f"## Lighthouse, {name}\n")
@@ -460,32 +606,46 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8899)
     parser.add_argument("--no-lighthouse", action="store_true")
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (median)")
+    parser.add_argument("--http", action="store_true", help="plain HTTP instead of HTTPS")
+    parser.add_argument("--gzip-only", action="store_true", help="never serve the .br files")
+    parser.add_argument("--no-minify", action="store_true", help="ship our modules as written")
+    parser.add_argument(
+        "--as-before", action="store_true", help="the old measurement: all three above"
+    )
     args = parser.parse_args()
+    mode = Mode(
+        https=not (args.http or args.as_before),
+        minify=not (args.no_minify or args.as_before),
+        brotli=not (args.gzip_only or args.as_before),
+    )
     if not args.no_lighthouse and not LIGHTHOUSE.exists():
         sys.exit("Lighthouse is not installed: run  npm ci --prefix tools/browser")
 
     with tempfile.TemporaryDirectory(prefix="footing-frontend-") as tmp:
         work = Path(tmp)
-        env = server_env(work)
+        env = server_env(work, mode, prepare_static(work, mode))
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
         seeded = seed(env)
-        server = Server(env, work, args.port)
+        certificate = make_certificate(work) if mode.https else None
+        server = Server(env, work, args.port, certificate)
         server.start()
         try:
             session_path = f"/sessions/{seeded['session']}/"
-            first, repeat = visits(server, session_path, seeded["cookie"])
+            first, repeat, logged = visits(server, session_path, seeded["cookie"])
             pages = {}
             if not args.no_lighthouse:
                 for name, path in (("session page", session_path), ("dashboard", "/")):
                     runs = [
-                        lighthouse(server.url + path, seeded["cookie"], work, f"{slug(name)}-{n}")
+                        lighthouse(
+                            server.url + path, seeded["cookie"], work, f"{slug(name)}-{n}", server
+                        )
                         for n in range(args.runs)
                     ]
                     pages[name] = median_run(runs)
         finally:
             server.stop()
-        print_report(first, repeat, pages)
+        print_report(mode, first, repeat, logged, pages)
 
 
 if __name__ == "__main__":

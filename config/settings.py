@@ -140,7 +140,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# bench/frontend.py points this at a copy of static/ with the minified modules that the
+# Docker image ships (tools/browser/minify.mjs); everything else reads static/ as written.
+STATICFILES_DIRS = [Path(env_str("STATIC_SOURCE_DIR", default=str(BASE_DIR / "static")))]
 # Hashed, compressed files need `collectstatic`; the test suite serves files as they are.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", default=not DEBUG)
 # Without the manifest (tests, local runs), whitenoise serves straight from the app folders.
