@@ -45,6 +45,13 @@ def _snapshot(settings_dict: dict) -> tuple[dict, Callable[[], None]]:
     }
     with psycopg.connect(**server) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+        # A template must have no other session: earlier tests' server threads and
+        # processes may still hold idle connections (they reconnect when next used).
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            [settings_dict["NAME"]],
+        )
         admin.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{settings_dict["NAME"]}"')
 
     def drop() -> None:
