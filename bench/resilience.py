@@ -732,10 +732,12 @@ def stored_sets(database: Database, prefix: str) -> list[list[str]]:
 
 
 def app_exceptions(logs: Path) -> collections.Counter:
-    """The exception each 500 ended with (the last of its chain), counted."""
+    """The exception each 5xx ended with (the last of its chain), counted. Django logs a
+    500 as "Internal Server Error" and the outage page (config/errors.py, 503) as
+    "Service Unavailable"."""
     text = (logs / "stderr.log").read_text(errors="replace")
     counts: collections.Counter = collections.Counter()
-    for block in text.split("Internal Server Error: ")[1:]:
+    for block in re.split(r"(?:Internal Server Error|Service Unavailable): ", text)[1:]:
         found = re.findall(r"^((?:[\w.]+\.)?\w*(?:Error|Exception)): (.*)$", block, re.M)
         if found:
             kind, message = found[-1]
@@ -960,7 +962,7 @@ def report(
         "|---|---|---|",
         *[f"| {c.name} | {'pass' if c.passed else 'FAIL'} | {c.detail} |" for c in checks],
         "",
-        "Exceptions the app logged (with each 500):",
+        "Exceptions the app logged (with each 5xx):",
         "",
         *([f"- {n} x `{text}`" for text, n in exceptions.most_common(6)] or ["- none"]),
         "",
