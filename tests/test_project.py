@@ -69,6 +69,11 @@ def _run_settings(env: dict[str, str], *args: str) -> subprocess.CompletedProces
     )
 
 
+def _production(**env: str) -> dict[str, str]:
+    """The environment of a production process (DEBUG off, a real-looking key), plus `env`."""
+    return {"DEBUG": "0", "SECRET_KEY": "k" * 20 + "ZyXw9876-" * 5, "STATIC_MANIFEST": "0"} | env
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = _run_settings({"DEBUG": "0"}, "check")
     assert result.returncode != 0
@@ -77,11 +82,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_production_settings_pass_the_deploy_check():
     result = _run_settings(
-        {
-            "DEBUG": "0",
-            "SECRET_KEY": "k" * 20 + "ZyXw9876-" * 5,
-            "ALLOWED_HOSTS": "footing.example",
-        },
+        _production(ALLOWED_HOSTS="footing.example", STATIC_MANIFEST="1"),
         "check",
         "--deploy",
         "--fail-level",
@@ -101,13 +102,7 @@ def test_production_cookies_are_secure_host_only_cookies():
         "[print(c.output()) for c in r.cookies.values()]"
     )
     result = _run_settings(
-        {
-            "DEBUG": "0",
-            "SECRET_KEY": "k" * 20 + "ZyXw9876-" * 5,
-            "ALLOWED_HOSTS": "testserver",
-            "DATABASE_URL": "sqlite:///:memory:",
-            "STATIC_MANIFEST": "0",
-        },
+        _production(ALLOWED_HOSTS="testserver", DATABASE_URL="sqlite:///:memory:"),
         "shell",
         "--no-imports",
         "--command",
@@ -140,14 +135,11 @@ def test_without_a_database_health_and_pages_say_503_and_health_skips_the_https_
         "print(page.status_code, page['Retry-After'], page.text)"
     )
     result = _run_settings(
-        {
-            "DEBUG": "0",
-            "SECRET_KEY": "k" * 20 + "ZyXw9876-" * 5,
-            "ALLOWED_HOSTS": "testserver",
-            "DATABASE_URL": "postgres://footing@127.0.0.1:9/footing",  # nothing listens
-            "DB_CONNECT_TIMEOUT": "2",
-            "STATIC_MANIFEST": "0",
-        },
+        _production(
+            ALLOWED_HOSTS="testserver",
+            DATABASE_URL="postgres://footing@127.0.0.1:9/footing",  # nothing listens
+            DB_CONNECT_TIMEOUT="2",
+        ),
         "shell",
         "--no-imports",
         "--command",
