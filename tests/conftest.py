@@ -84,19 +84,27 @@ def chromium(django_db_setup):
         browser.close()
 
 
-@pytest.fixture
-def phone(chromium, live_server):
-    """A fresh page at a 390x844 phone viewport, pointed at the live server."""
-    context = chromium.new_context(
-        viewport={"width": 390, "height": 844},
-        base_url=live_server.url,
+def new_phone(browser, base_url: str, *, width: int = 390, height: int = 844, **options):
+    """A fresh page in a context of its own, sized and behaving like a phone (touch, mobile
+    viewport). `options` go to `new_context` (a time zone, say). Close `page.context`."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        base_url=base_url,
         is_mobile=True,
         has_touch=True,
+        **options,
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return page
+
+
+@pytest.fixture
+def phone(chromium, live_server):
+    """A fresh page at a 390x844 phone viewport, pointed at the live server."""
+    page = new_phone(chromium, live_server.url)
     yield page
-    context.close()
+    page.context.close()
 
 
 def pytest_report_header(config) -> str:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.conftest import new_phone
 from tests.e2e.appserver import AppServer, shared_database_url
 
 
@@ -28,13 +29,6 @@ def footing(app_server):
 @pytest.fixture
 def offline_phone(chromium, footing):
     """A fresh 390x844 phone on the app server, with nothing kept from earlier tests."""
-    context = chromium.new_context(
-        viewport={"width": 390, "height": 844},
-        base_url=footing.url,
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = new_phone(chromium, footing.url)
     yield page
-    context.close()
+    page.context.close()

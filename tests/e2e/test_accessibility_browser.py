@@ -20,6 +20,7 @@ from playwright.sync_api import Page, expect
 
 from accounts import services as account_services
 from accounts.models import CoachLink, User
+from tests.conftest import new_phone
 from tests.factories import CoachFactory, UserFactory
 from workouts import selectors, services, weeks
 from workouts.history import build_history, local_moment, log_past_session
@@ -58,16 +59,7 @@ def axe_source() -> str:
 
 
 def _phone(chromium, base_url: str, *, bypass_csp: bool):
-    context = chromium.new_context(
-        viewport={"width": WIDTH, "height": 780},
-        base_url=base_url,
-        is_mobile=True,
-        has_touch=True,
-        bypass_csp=bypass_csp,
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return page
+    return new_phone(chromium, base_url, width=WIDTH, height=780, bypass_csp=bypass_csp)
 
 
 @pytest.fixture

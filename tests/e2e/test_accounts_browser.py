@@ -3,6 +3,7 @@
 import pytest
 
 from accounts.models import User
+from tests.conftest import new_phone
 from tests.factories import PASSWORD, EquipmentFactory, UserFactory
 
 pytestmark = [
@@ -13,17 +14,9 @@ pytestmark = [
 
 @pytest.fixture
 def tokyo_phone(chromium, live_server):
-    context = chromium.new_context(
-        viewport={"width": 360, "height": 740},
-        base_url=live_server.url,
-        is_mobile=True,
-        has_touch=True,
-        timezone_id="Asia/Tokyo",
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = new_phone(chromium, live_server.url, width=360, height=740, timezone_id="Asia/Tokyo")
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_sign_up_on_a_phone_picks_the_phones_time_zone(tokyo_phone):

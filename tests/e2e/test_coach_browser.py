@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import CoachLink
+from tests.conftest import new_phone
 from tests.factories import PASSWORD, CoachFactory, UserFactory
 from workouts import weeks
 from workouts.history import build_history, local_moment, log_past_session
@@ -105,15 +106,8 @@ def test_a_coach_reads_who_needs_attention_and_comments_the_athlete_reads_it(
     expect(comments).to_contain_text("Bob (coach)")
 
     # Alice, on her own phone, sees there is something new and reads it.
-    context = chromium.new_context(
-        viewport={"width": 390, "height": 844},
-        base_url=live_server.url,
-        is_mobile=True,
-        has_touch=True,
-    )
+    athlete = new_phone(chromium, live_server.url)
     try:
-        athlete = context.new_page()
-        athlete.set_default_timeout(10_000)
         log_in(athlete, "alice")
         new = athlete.get_by_role("region", name="New comments")
         expect(new).to_contain_text("1 new comment")
@@ -125,4 +119,4 @@ def test_a_coach_reads_who_needs_attention_and_comments_the_athlete_reads_it(
         athlete.goto("/")
         expect(athlete.get_by_role("region", name="New comments")).to_have_count(0)
     finally:
-        context.close()
+        athlete.context.close()
