@@ -3,16 +3,16 @@
 Usage:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/footing_bench_1m \\
-        .venv/bin/python bench/queries.py --repeat 20 [--profile roster] [--explain]
+        .venv/bin/python bench/queries.py --repeat 20 [--profile roster] [--sql] [--explain]
 
 It runs Django's test client inside this process against the bench database, as
 bench-athlete-0001 and bench-coach-001 (roster of 50), and for each request reports the
 SQL queries (CaptureQueriesContext), the median wall time over `--repeat` runs, and the
 median CPU time of this process (Python only, not PostgreSQL): on a machine others share,
 CPU time moves much less than wall time. `--profile NAME` prints the top of a cProfile of
-that request;
-`--explain` prints EXPLAIN ANALYZE for the slowest query of each request. The session it
-starts is deleted at the end.
+that request (`--sort tottime` ranks by time spent in each function itself); `--sql`
+prints every query of each request; `--explain` prints EXPLAIN ANALYZE for the slowest
+query of each request. The session it starts is deleted at the end.
 """
 
 import argparse
@@ -33,6 +33,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Queries and time per request, in process.")
     parser.add_argument("--repeat", type=int, default=10, help="timed runs per request")
     parser.add_argument("--profile", help="cProfile this request (e.g. roster, dashboard)")
+    parser.add_argument(
+        "--sort",
+        default="cumulative",
+        help="how to order the profile: cumulative (default) or tottime (time in the function)",
+    )
+    parser.add_argument("--sql", action="store_true", help="print each request's SQL")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest SQL")
     return parser.parse_args(argv)
 
@@ -119,10 +125,13 @@ def main(argv: list[str] | None = None) -> None:
                 f"{statistics.median(cpu):>8.1f}"
                 f"{float(slowest['time']) * 1000:>16.1f}"
             )
+            if args.sql:
+                for query in queries:
+                    print(f"    {float(query['time']) * 1000:5.1f} ms  {query['sql'][:300]}")
             if args.explain:
                 explain(connection, slowest["sql"])
             if args.profile == name:
-                profile(call)
+                profile(call, args.sort)
     finally:
         SetLog.objects.filter(session=session).delete()
         session.delete()
@@ -134,14 +143,14 @@ def explain(connection, sql: str) -> None:
         print("    " + "\n    ".join(row[0] for row in cursor.fetchall()))
 
 
-def profile(call: Callable, args_sort: str = "cumulative") -> None:
+def profile(call: Callable, sort: str) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(5):
         call()
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats(args_sort).print_stats(35)
+    pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(35)
     print(out.getvalue())
 
 
