@@ -278,21 +278,55 @@ def session_blocks(*, session: WorkoutSession) -> list[CircuitBlock]:
 def session_row(
     *, session: WorkoutSession, session_exercise: SessionExercise, round: int
 ) -> SetRow:
-    """One set row, to answer htmx after a set is logged, changed or undone."""
-    logs = {
-        log.round: log
-        for log in SetLog.objects.filter(
-            session_exercise=session_exercise, round=round
-        ).select_related("variation")
-    }
+    """One set row with the set read from the database: to show a refusal beside it."""
+    log = (
+        SetLog.objects.filter(session_exercise=session_exercise, round=round)
+        .select_related("variation")
+        .first()
+    )
+    return set_row(session=session, session_exercise=session_exercise, round=round, log=log)
+
+
+def set_row(
+    *, session: WorkoutSession, session_exercise: SessionExercise, round: int, log: SetLog | None
+) -> SetRow:
+    """The row of a set just logged or changed (`log`), or undone (None): the htmx answer.
+
+    Two queries: the exercise's levels, and the sets it had last time. The set itself is
+    the one the view just wrote, so it is not read back.
+    """
     variations = list(
         Variation.objects.filter(exercise_id=session_exercise.exercise_id).order_by("order")
     )
-    last_time = previous_logs(
-        athlete=session.athlete, exercise_ids=[session_exercise.exercise_id], before_session=session
-    ).get(session_exercise.exercise_id, {})
-    rows = _set_rows(session_exercise, logs, variations, last_time)
+    last_time = last_time_logs(
+        athlete_id=session.athlete_id,
+        exercise_id=session_exercise.exercise_id,
+        before=session.started_at,
+    )
+    ladder = {v.pk: v for v in variations}
+    if log is not None and log.variation_id in ladder:
+        log.variation = ladder[log.variation_id]  # its name is on the row: no query for it
+    rows = _set_rows(session_exercise, {log.round: log} if log else {}, variations, last_time)
     return rows[round - 1]
+
+
+def last_time_logs(*, athlete_id: int, exercise_id: int, before: datetime) -> dict[int, SetLog]:
+    """One exercise's sets in the athlete's last session before `before` that did it, by
+    round: what `previous_logs` finds for one exercise, in one query.
+
+    The inner query walks the athlete's sessions newest first (workouts_session_athlete_idx)
+    and stops at the first set of the exercise, so a long history costs nothing more.
+    """
+    of_exercise = SetLog.objects.filter(session_exercise__exercise_id=exercise_id)
+    latest = (
+        of_exercise.filter(session__athlete_id=athlete_id, session__started_at__lt=before)
+        .order_by("-session__started_at", "-session_id")
+        .values("session_id")[:1]
+    )
+    return {
+        log.round: log
+        for log in of_exercise.filter(session_id=Subquery(latest)).select_related("variation")
+    }
 
 
 @dataclass

@@ -206,20 +206,26 @@ def set_log_create(
     """Store one set; returns (log, created).
 
     Idempotent on client_id: a retry with the same id and values returns the stored set
-    and creates nothing; the same id with other values raises SetLogConflict.
+    and creates nothing; the same id with other values raises SetLogConflict. The insert
+    goes first and the unique client_id catches a retry, so a first send is one INSERT.
     """
-    existing = SetLog.objects.filter(client_id=client_id).first()
-    if existing is not None:
+    try:
+        if session_exercise.session_id != session.pk:
+            raise SetLogRefused("That exercise is not part of this session.", field=None)
+        _ensure_open(session)
+        if not 1 <= round_number <= session_exercise.rounds_max:
+            raise SetLogRefused(
+                f"This exercise has {session_exercise.rounds_max} round(s).", field="round"
+            )
+        _check_values(session_exercise=session_exercise, values=values)
+    except SetLogRefused:
+        # A retry of a set stored before is answered with that set, even when the session
+        # has closed since. Looked up only here and on a clash below, so the usual first
+        # send costs no query for it.
+        existing = _stored(client_id)
+        if existing is None:
+            raise
         return _replayed(existing, session_exercise, round_number, values), False
-
-    if session_exercise.session_id != session.pk:
-        raise SetLogRefused("That exercise is not part of this session.", field=None)
-    _ensure_open(session)
-    if not 1 <= round_number <= session_exercise.rounds_max:
-        raise SetLogRefused(
-            f"This exercise has {session_exercise.rounds_max} round(s).", field="round"
-        )
-    _check_values(session_exercise=session_exercise, values=values)
 
     log = SetLog(
         session=session,
@@ -239,14 +245,18 @@ def set_log_create(
         with transaction.atomic():
             log.save()
     except IntegrityError:
-        # A concurrent retry stored the same client id first, or the round is taken.
-        existing = SetLog.objects.filter(client_id=client_id).first()
+        # This set was stored before (a retry, maybe a concurrent one), or the round is taken.
+        existing = _stored(client_id)
         if existing is not None:
             return _replayed(existing, session_exercise, round_number, values), False
         raise SetLogConflict(
             "This round is already logged. Edit that set instead.", field=None
         ) from None
     return log, True
+
+
+def _stored(client_id: uuid.UUID) -> SetLog | None:
+    return SetLog.objects.filter(client_id=client_id).first()
 
 
 def _replayed(

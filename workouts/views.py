@@ -421,8 +421,8 @@ def set_create(request: AuthedRequest, pk: int) -> HttpResponse:
             status=refusal.status,
         )
     if request.htmx:
-        row = selectors.session_row(
-            session=session, session_exercise=session_exercise, round=log.round
+        row = selectors.set_row(
+            session=session, session_exercise=session_exercise, round=log.round, log=log
         )
         return _row_response(request, session, row)
     return redirect(f"{session.get_absolute_url()}#set-{session_exercise.pk}-{log.round}")
@@ -451,8 +451,8 @@ def set_update(request: AuthedRequest, pk: int, set_pk: int) -> HttpResponse:
     else:
         return _refused(request, session, log.session_exercise, log.round, form.errors, status=422)
     if request.htmx:
-        row = selectors.session_row(
-            session=session, session_exercise=log.session_exercise, round=log.round
+        row = selectors.set_row(
+            session=session, session_exercise=log.session_exercise, round=log.round, log=log
         )
         return _row_response(request, session, row)
     return redirect(f"{session.get_absolute_url()}#set-{log.session_exercise_id}-{log.round}")
@@ -468,8 +468,8 @@ def set_delete(request: AuthedRequest, pk: int, set_pk: int) -> HttpResponse:
         messages.error(request, refusal.message)
         return redirect(session)
     if request.htmx:
-        row = selectors.session_row(
-            session=session, session_exercise=session_exercise, round=round_number
+        row = selectors.set_row(
+            session=session, session_exercise=session_exercise, round=round_number, log=None
         )
         return _row_response(request, session, row)
     return redirect(f"{session.get_absolute_url()}#set-{session_exercise.pk}-{round_number}")

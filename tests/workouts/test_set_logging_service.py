@@ -96,6 +96,20 @@ def test_same_client_id_with_other_values_is_refused_and_changes_nothing(alice):
     assert list(SetLog.objects.values_list("value", flat=True)) == [20]
 
 
+def test_a_retry_after_the_session_closed_gets_the_stored_set_back(alice):
+    # The phone sent the set, lost the answer, and the athlete finished meanwhile.
+    session = start_session(alice)
+    client_id = uuid.uuid4()
+    first, _ = _log(session, "heel-raises", client_id=client_id, value=20)
+    services.session_finish(session=session, note="")
+    session.refresh_from_db()
+    again, created = _log(session, "heel-raises", client_id=client_id, value=20)
+    assert (again.pk, created) == (first.pk, False)
+    with pytest.raises(services.SetLogConflict, match="already saved with other values"):
+        _log(session, "heel-raises", client_id=client_id, value=12)
+    assert list(SetLog.objects.values_list("value", flat=True)) == [20]
+
+
 def test_a_round_is_logged_once(alice):
     session = start_session(alice)
     _log(session, "heel-raises", value=20)
