@@ -287,6 +287,20 @@ class PrescribedExercise(models.Model):
         return text
 
 
+class CatalogueVersion(models.Model):
+    """One row whose token changes with every change to the catalogue above.
+
+    Each process keeps the catalogue in memory (workouts/catalogue.py) and reads this one
+    row per request to know whether its copy still holds. A new random token, not a
+    counter, so a change rolled back and a later one never share a token.
+    """
+
+    token = models.UUIDField()
+
+    def __str__(self) -> str:
+        return str(self.token)
+
+
 class WorkoutSession(models.Model):
     """One time an athlete does a routine. What was prescribed is copied onto it at start."""
 

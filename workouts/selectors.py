@@ -5,18 +5,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.shortcuts import get_object_or_404
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from workouts import progress
+from workouts import catalogue, progress
 from workouts.models import (
     Circuit,
     Comment,
     Equipment,
     Exercise,
-    PrescribedExercise,
     Routine,
     SessionExercise,
     SetLog,
@@ -34,30 +33,17 @@ class EquipmentNeeds:
     helpful: list[Equipment] = field(default_factory=list)
 
 
-def _routines_with_everything() -> QuerySet[Routine]:
-    exercises = Exercise.objects.select_related("progresses_to").prefetch_related(
-        "equipment", "helpful_equipment", "variations__equipment"
-    )
-    prescriptions = PrescribedExercise.objects.order_by("order").prefetch_related(
-        Prefetch("exercise", queryset=exercises)
-    )
-    circuits = (
-        Circuit.objects.order_by("order")
-        .select_related("needs_equipment")
-        .prefetch_related(Prefetch("prescriptions", queryset=prescriptions))
-    )
-    return Routine.objects.filter(active=True).prefetch_related(
-        Prefetch("circuits", queryset=circuits)
-    )
-
-
 def routine_list() -> list[Routine]:
-    """Active routines, each with circuits, prescriptions and exercises loaded."""
-    return list(_routines_with_everything())
+    """Active routines, each with circuits, prescriptions and exercises loaded (cached:
+    workouts/catalogue.py). Read them; never change them."""
+    return list(catalogue.current().routines)
 
 
 def routine_get(*, slug: str) -> Routine:
-    return get_object_or_404(_routines_with_everything(), slug=slug)
+    routine = catalogue.current().routine(slug)
+    if routine is None:
+        raise Http404("No such routine.")
+    return routine
 
 
 def routine_equipment(routine: Routine) -> EquipmentNeeds:
@@ -239,22 +225,27 @@ def _set_rows(
     ]
 
 
-def session_blocks(*, session: WorkoutSession) -> list[CircuitBlock]:
-    """Everything the session page shows, circuit by circuit and round by round.
+def session_blocks(*, session: WorkoutSession, hints: bool = False) -> list[CircuitBlock]:
+    """Everything the session page shows, circuit by circuit and round by round; with
+    `hints`, the next-level hints too (only while the athlete can act on them).
 
-    Five queries whatever the session or the history holds.
+    A fixed number of queries whatever the session or the history holds: five, and one
+    more for the hints, when the athlete's last RECENT_SESSIONS sessions settle "last
+    time" and the hints (they usually do); a few more when they do not.
     """
     exercises = list(session.session_exercises.all())
     logs: dict[int, dict[int, SetLog]] = {}
     for log in SetLog.objects.filter(session=session).select_related("variation"):
         logs.setdefault(log.session_exercise_id, {})[log.round] = log
     exercise_ids = {e.exercise_id for e in exercises}
-    ladders: dict[int, list[Variation]] = {}
-    for variation in Variation.objects.filter(exercise_id__in=exercise_ids).order_by("order"):
-        ladders.setdefault(variation.exercise_id, []).append(variation)
-    previous = previous_logs(
-        athlete=session.athlete, exercise_ids=exercise_ids, before_session=session
-    )
+    known = catalogue.current()
+    history = _recent_history(session=session, exercise_ids=exercise_ids, hints=hints)
+    if history is not None:
+        previous = history.last_time
+    else:
+        previous = previous_logs(
+            athlete=session.athlete, exercise_ids=exercise_ids, before_session=session
+        )
 
     circuits: dict[int, CircuitBlock] = {}
     for exercise in exercises:
@@ -264,7 +255,7 @@ def session_blocks(*, session: WorkoutSession) -> list[CircuitBlock]:
         rows = _set_rows(
             exercise,
             logs.get(exercise.pk, {}),
-            ladders.get(exercise.exercise_id, []),
+            known.ladder(exercise.exercise_id),
             previous.get(exercise.exercise_id, {}),
         )
         for row in rows:
@@ -272,7 +263,79 @@ def session_blocks(*, session: WorkoutSession) -> list[CircuitBlock]:
                 number = len(block.rounds) + 1
                 block.rounds.append(RoundBlock(number, number > exercise.rounds_min, []))
             block.rounds[row.round - 1].rows.append(row)
-    return [circuits[key] for key in sorted(circuits)]
+    blocks = [circuits[key] for key in sorted(circuits)]
+    if hints:
+        progression_hints(
+            session=session,
+            blocks=blocks,
+            exercises=known.exercises,
+            sessions_doing=history.hint_sessions if history is not None else None,
+        )
+    return blocks
+
+
+RECENT_SESSIONS = 6  # two routines done in turn: the last three of each
+
+
+@dataclass
+class RecentHistory:
+    """What the session page needs from earlier sessions, read from the last few only."""
+
+    last_time: dict[int, dict[int, SetLog]]  # exercise -> round -> set, in its last session
+    # exercise -> the sessions the next-level hint reads (the last HINT_SESSIONS within
+    # HINT_LOOKBACK that did it), newest first
+    hint_sessions: dict[int, list[int]]
+
+
+def _recent_history(
+    *, session: WorkoutSession, exercise_ids: set[int], hints: bool
+) -> RecentHistory | None:
+    """ "Last time" and the hints' sessions from the athlete's last RECENT_SESSIONS
+    sessions before this one: two simple queries that never look further back.
+
+    None when those sessions cannot settle it: an exercise not done in them, or (for the
+    hints) done in too few of them, while older sessions might hold what is missing. The
+    caller then walks the history per exercise (`previous_logs`, `progression_hints`).
+    """
+    recent = list(
+        WorkoutSession.objects.filter(
+            athlete_id=session.athlete_id, started_at__lt=session.started_at
+        )
+        .order_by("-started_at", "-pk")
+        .values_list("pk", "local_date")[:RECENT_SESSIONS]
+    )
+    if not recent:
+        return RecentHistory(last_time={}, hint_sessions={})
+    found: dict[int, dict[int, dict[int, SetLog]]] = {}  # exercise -> session -> round -> set
+    for log in (
+        SetLog.objects.filter(
+            session_id__in=[pk for pk, _day in recent],
+            session_exercise__exercise_id__in=exercise_ids,
+        )
+        .select_related("variation")
+        .annotate(exercise_id=F("session_exercise__exercise_id"))
+    ):
+        found.setdefault(log.exercise_id, {}).setdefault(log.session_id, {})[log.round] = log
+    # Older sessions exist only if the slice came back full.
+    more_before = len(recent) == RECENT_SESSIONS
+    since = session.local_date - HINT_LOOKBACK
+    more_within_lookback = more_before and recent[-1][1] >= since
+    last_time: dict[int, dict[int, SetLog]] = {}
+    hint_sessions: dict[int, list[int]] = {}
+    for exercise_id in exercise_ids:
+        by_session = found.get(exercise_id, {})
+        doing = [pk for pk, _day in recent if pk in by_session]  # newest first
+        if not doing:
+            if more_before:
+                return None
+            continue
+        last_time[exercise_id] = by_session[doing[0]]
+        if hints:
+            within = [pk for pk, day in recent if pk in by_session and day >= since]
+            if len(within) < progress.HINT_SESSIONS and more_within_lookback:
+                return None
+            hint_sessions[exercise_id] = within[: progress.HINT_SESSIONS]
+    return RecentHistory(last_time=last_time, hint_sessions=hint_sessions)
 
 
 def session_row(
@@ -292,12 +355,11 @@ def set_row(
 ) -> SetRow:
     """The row of a set just logged or changed (`log`), or undone (None): the htmx answer.
 
-    Two queries: the exercise's levels, and the sets it had last time. The set itself is
-    the one the view just wrote, so it is not read back.
+    Two queries: the catalogue's token (its ladders are cached) and the sets the
+    exercise had last time. The set itself is the one the view just wrote, so it is not
+    read back.
     """
-    variations = list(
-        Variation.objects.filter(exercise_id=session_exercise.exercise_id).order_by("order")
-    )
+    variations = catalogue.current().ladder(session_exercise.exercise_id)
     last_time = last_time_logs(
         athlete_id=session.athlete_id,
         exercise_id=session_exercise.exercise_id,
@@ -398,12 +460,19 @@ def _earlier_sessions_doing(
     return earlier.filter(Exists(did_it)).order_by("-started_at", "-pk").values("pk")
 
 
-def progression_hints(*, session: WorkoutSession, blocks: list[CircuitBlock]) -> None:
+def progression_hints(
+    *,
+    session: WorkoutSession,
+    blocks: list[CircuitBlock],
+    exercises: dict[int, Exercise],
+    sessions_doing: dict[int, list[int]] | None = None,
+) -> None:
     """Put the next-level hint on the first row of each exercise that earned one.
 
-    Two queries: the exercises (for what each progresses to) with the last two earlier
-    sessions that did each, then those sessions' results. Only the sessions the hint
-    reads are aggregated, so a long or dense history costs nothing more.
+    `sessions_doing` gives, per exercise, the last two earlier sessions (within
+    HINT_LOOKBACK) that did it, as `_recent_history` finds them; without it one query
+    walks the history for them. Then one query aggregates only those sessions' sets, so
+    a long or dense history costs nothing more.
     """
     first_rows = {
         row.session_exercise.exercise_id: row
@@ -414,32 +483,39 @@ def progression_hints(*, session: WorkoutSession, blocks: list[CircuitBlock]) ->
     }
     if not first_rows:
         return
+    if sessions_doing is None:
+        sessions_doing = _hint_sessions(session=session, exercise_ids=list(first_rows))
+    pairs = {(exercise_id, pk) for exercise_id, pks in sessions_doing.items() for pk in pks}
+    if not pairs:
+        return
+    logs = SetLog.objects.filter(
+        session__athlete_id=session.athlete_id,
+        session_id__in={pk for _exercise_id, pk in pairs},
+        session_exercise__exercise_id__in={exercise_id for exercise_id, _pk in pairs},
+    )
+    per_exercise: dict[int, list] = {}
+    for result in progress.session_results(logs):
+        if (result.exercise_id, result.session_id) in pairs:
+            per_exercise.setdefault(result.exercise_id, []).append(result)
+    for exercise_id, results in per_exercise.items():
+        row = first_rows[exercise_id]
+        row.next_step = progress.next_step(results, row.variations, exercises[exercise_id])
+
+
+def _hint_sessions(*, session: WorkoutSession, exercise_ids: list[int]) -> dict[int, list[int]]:
+    """The last two earlier sessions within HINT_LOOKBACK that did each exercise, walked
+    per exercise in one query."""
     earlier = _earlier_sessions_doing(
         athlete_id=session.athlete_id,
         before=session.started_at,
         since=session.local_date - HINT_LOOKBACK,
     )
-    exercises = {
-        exercise.pk: exercise
-        for exercise in Exercise.objects.filter(pk__in=list(first_rows))
-        .select_related("progresses_to")
+    return {
+        exercise_id: [pk for pk in (last, before_last) if pk]
+        for exercise_id, last, before_last in Exercise.objects.filter(pk__in=exercise_ids)
         .annotate(last=Subquery(earlier[:1]), before_last=Subquery(earlier[1:2]))
+        .values_list("pk", "last", "before_last")
     }
-    condition = Q()
-    for exercise in exercises.values():
-        sessions = [pk for pk in (exercise.last, exercise.before_last) if pk]
-        if sessions:
-            condition |= Q(session_exercise__exercise_id=exercise.pk, session_id__in=sessions)
-    if not condition:
-        return
-    per_exercise: dict[int, list] = {}
-    for result in progress.session_results(
-        SetLog.objects.filter(condition, session__athlete_id=session.athlete_id)
-    ):
-        per_exercise.setdefault(result.exercise_id, []).append(result)
-    for exercise_id, results in per_exercise.items():
-        row = first_rows[exercise_id]
-        row.next_step = progress.next_step(results, row.variations, exercises[exercise_id])
 
 
 def open_session(*, athlete: User) -> WorkoutSession | None:
@@ -454,6 +530,10 @@ def session_history(*, athlete: User) -> QuerySet[WorkoutSession]:
         .annotate(sets=Count("set_logs"))
         .order_by("-started_at", "-pk")
     )
+
+
+def session_comments(*, session: WorkoutSession) -> list[Comment]:
+    return list(session.comments.select_related("author", "set_log__session_exercise"))
 
 
 def unseen_comments(*, athlete: User) -> list[dict]:

@@ -310,10 +310,9 @@ def _render_session(
     status: int = 200,
     refused: selectors.SetRow | None = None,
     comment_form: CommentForm | None = None,
+    comments: list[Comment] | None = None,
 ) -> HttpResponse:
-    blocks = selectors.session_blocks(session=session)
-    if can_edit and session.is_open:
-        selectors.progression_hints(session=session, blocks=blocks)
+    blocks = selectors.session_blocks(session=session, hints=can_edit and session.is_open)
     if refused is not None:
         # Put the refused row, with its message and the athlete's numbers, in its place.
         for block in blocks:
@@ -332,12 +331,13 @@ def _render_session(
         "session": session,
         "can_edit": can_edit and session.is_open,
         "owns": session.athlete_id == request.user.pk,
-        "comments": session.comments.select_related("author", "set_log__session_exercise"),
+        "comments": selectors.session_comments(session=session) if comments is None else comments,
         "comment_form": comment_form or CommentForm(sets=logged),
         "blocks": blocks,
         "summary": selectors.session_summary(session=session, blocks=blocks),
         "weight_unit": request.user.weight_unit,
         "sides": SIDES,
+        "set_create_url": reverse("workouts:set_create", args=[session.pk]),
     }
     return render(request, "workouts/session.html", context, status=status)
 
@@ -346,9 +346,10 @@ def _render_session(
 def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """The athlete does and reads it; a linked coach reads it and comments."""
     session, owns = coaching.session_for_viewer(user=request.user, session_pk=pk)
-    if owns:
+    comments = selectors.session_comments(session=session)
+    if owns and any(comment.seen_by_athlete_at is None for comment in comments):
         services.comments_mark_seen(session=session)
-    return _render_session(request, session, can_edit=owns)
+    return _render_session(request, session, can_edit=owns, comments=comments)
 
 
 def _row_response(
@@ -364,6 +365,7 @@ def _row_response(
         "can_edit": session.is_open,
         "weight_unit": request.user.weight_unit,
         "sides": SIDES,
+        "set_create_url": reverse("workouts:set_create", args=[session.pk]),
     }
     return render(request, "workouts/session.html#set-row", context, status=status)
 

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, UserFactory
+from workouts import catalogue
 from workouts.models import Circuit
 
 pytestmark = [
@@ -36,6 +37,7 @@ def test_rest_timer_between_rounds_with_the_circuits_rest_time(phone):
     dynamic = Circuit.objects.filter(routine__slug="dynamic-feet-ankles")
     dynamic.filter(order=1).update(rest_seconds=3)  # as staff set it in the admin
     dynamic.filter(order=2).update(rest_seconds=0)  # no rest timer for this circuit
+    catalogue.changed()  # update() sends no signal
     UserFactory(username="rest")
     page = phone
     page.add_init_script(COUNT_WAKE_LOCKS)

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests.factories import start_session
-from workouts import pwa, services
+from workouts import catalogue, pwa, services
 from workouts.models import Circuit
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +126,7 @@ def test_pages_say_whose_they_are_for_the_offline_copies(client, alice):
 def test_new_sets_are_kept_offline_and_circuits_carry_their_rest_time(client, alice):
     Circuit.objects.filter(routine__slug="dynamic-feet-ankles", order=1).update(rest_seconds=45)
     Circuit.objects.filter(routine__slug="dynamic-feet-ankles", order=2).update(rest_seconds=0)
+    catalogue.changed()  # update() sends no signal
     session = start_session(alice, "dynamic-feet-ankles")
     client.force_login(alice)
     page = client.get(session.get_absolute_url()).text

@@ -364,8 +364,9 @@ def test_logging_a_set_costs_few_queries_whatever_the_history(
         response = client.post(reverse("workouts:set_create", args=[session.pk]), data, **HTMX)
     assert response.status_code == 200
     assert "Last time: L 20 s · R 20 s" in response.text
-    # Auth (2), the session (1), its exercises, sets, ladders, last time (5), the next-level
-    # hints (2), comments marked seen and read (2).
-    with django_assert_max_num_queries(12):
+    # Auth (2), the session (1), its comments (1; nothing new, so no update), its
+    # exercises, sets and ladders (3), the last six sessions and their sets (2), the
+    # next-level hints: results, and what each earned exercise progresses to (2).
+    with django_assert_max_num_queries(11):
         page = client.get(session.get_absolute_url())
     assert "Last time: L 20 s · R 20 s" in page.text

@@ -1,0 +1,133 @@
+""" "Last time" and the next-level hint on the session page, near and far back.
+
+The page reads them from the athlete's last few sessions (`selectors.RECENT_SESSIONS`)
+and walks further back only when those do not settle it; both ways must agree.
+"""
+
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from tests.factories import UserFactory, start_session
+from workouts import selectors
+from workouts.history import local_moment, log_past_session
+
+pytestmark = pytest.mark.django_db
+
+DAY = date(2026, 6, 1)
+
+
+@pytest.fixture
+def runner(db):
+    return UserFactory(username="runner", time_zone="UTC")
+
+
+def _past(athlete, routine: str, day: int, **kwargs) -> None:
+    log_past_session(athlete, routine, local_moment(athlete, DAY + timedelta(days=day)), **kwargs)
+
+
+def _row(blocks, slug: str) -> selectors.SetRow:
+    return next(
+        row
+        for block in blocks
+        for round_block in block.rounds
+        for row in round_block.rows
+        if row.session_exercise.exercise.slug == slug and row.round == 1
+    )
+
+
+def test_last_time_reaches_past_the_recent_sessions(client, runner):
+    # Balance work once, then more dynamic sessions than the page reads at first.
+    _past(runner, "ankle-stability", 0, values={"single-leg-balance": (25, 22)})
+    for day in range(1, selectors.RECENT_SESSIONS + 2):
+        _past(runner, "dynamic-feet-ankles", day)
+    session = start_session(runner)
+    client.force_login(runner)
+    page = client.get(session.get_absolute_url()).text
+    assert "Last time: L 25 s · R 22 s" in page
+
+
+def test_the_hint_counts_a_session_older_than_the_recent_ones(client, runner):
+    # Two sessions at the top of the dose on level 2, with many others in between.
+    _past(
+        runner,
+        "ankle-stability",
+        0,
+        values={"single-leg-balance": (30, 30)},
+        level={"single-leg-balance": 2},
+    )
+    for day in range(1, selectors.RECENT_SESSIONS + 2):
+        _past(runner, "dynamic-feet-ankles", day)
+    _past(
+        runner,
+        "ankle-stability",
+        20,
+        values={"single-leg-balance": (30, 30)},
+        level={"single-leg-balance": 2},
+    )
+    session = start_session(runner)
+    client.force_login(runner)
+    page = client.get(session.get_absolute_url()).text
+    assert "Ready for the next level: Bosu, round side up." in page
+
+
+def test_the_hint_ignores_sessions_older_than_its_lookback(runner):
+    _past(
+        runner,
+        "ankle-stability",
+        0,
+        values={"single-leg-balance": (30, 30)},
+        level={"single-leg-balance": 2},
+    )
+    later = (selectors.HINT_LOOKBACK + timedelta(days=10)).days
+    _past(
+        runner,
+        "ankle-stability",
+        later,
+        values={"single-leg-balance": (30, 30)},
+        level={"single-leg-balance": 2},
+    )
+    session = start_session(runner)
+    session.started_at = local_moment(runner, DAY + timedelta(days=later + 1))
+    session.local_date = DAY + timedelta(days=later + 1)
+    session.save()
+    row = _row(selectors.session_blocks(session=session, hints=True), "single-leg-balance")
+    assert row.previous.left == 30, "last time has no lookback"
+    assert row.next_step is None, "one of the two sessions is too old to count"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_recent_read_agrees_with_the_full_walk(runner, monkeypatch, seed):
+    """Random histories: what the page shows is the same whichever way it was read."""
+    chance = random.Random(seed)  # noqa: S311 - test data, not security
+    routines = ["ankle-stability", "dynamic-feet-ankles"]
+    for day in range(chance.randint(0, 14)):
+        top = chance.random() < 0.6
+        _past(
+            runner,
+            chance.choice(routines),
+            day * chance.randint(1, 9),
+            default=None if top else (lambda exercise, _round: exercise.target_min),
+            level={"single-leg-balance": chance.choice([1, 2])},
+        )
+    session = start_session(runner, chance.choice(routines))
+
+    def shown(blocks):
+        return [
+            (
+                row.anchor,
+                row.previous.pk if row.previous else None,
+                row.default_value,
+                row.default_variation_id,
+                row.next_step,
+            )
+            for block in blocks
+            for round_block in block.rounds
+            for row in round_block.rows
+        ]
+
+    recent = shown(selectors.session_blocks(session=session, hints=True))
+    monkeypatch.setattr(selectors, "_recent_history", lambda **_kwargs: None)
+    walked = shown(selectors.session_blocks(session=session, hints=True))
+    assert recent == walked
