@@ -7,6 +7,9 @@ on a 360 px phone. Each template also renders the same numbers as a table.
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+
 from workouts.consistency import HeatDay, WeekResult
 
 WEEK_CHART_WIDTH = 340
@@ -112,6 +115,19 @@ class HeatMap:
     day_labels: list[tuple[int, str]]
     by_month: list[tuple[str, int, int]]  # ("Jun 2026", active days, sets): the text version
     cell: int = HEAT_CELL
+
+    def cells_svg(self) -> SafeString:
+        """The day squares as SVG, built here: one `format_html_join` instead of a template
+        loop over 182 cells, which was most of the dashboard's rendering time."""
+        return format_html_join(
+            "\n",
+            '<rect x="{}" y="{}" width="{}" height="{}" rx="2" class="heat heat-{}">'
+            "<title>{}</title></rect>",
+            (
+                (cell.x, cell.y, self.cell, self.cell, cell.day.level, cell.title)
+                for cell in self.cells
+            ),
+        )
 
 
 def heat_map(columns: list[list[HeatDay]]) -> HeatMap:
