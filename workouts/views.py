@@ -123,7 +123,10 @@ def dashboard_context(
         "target_set_by": latest_target.set_by
         if latest_target and latest_target.set_by_id not in (None, athlete.pk)
         else None,
-        "recommended": User.objects.select_related("recommended_routine", "recommended_by").get(
+        # Most athletes have no recommendation: then there is nothing more to read.
+        "recommended": athlete
+        if athlete.recommended_routine_id is None
+        else User.objects.select_related("recommended_routine", "recommended_by").get(
             pk=athlete.pk
         ),
         "new_comments": selectors.unseen_comments(athlete=athlete)
