@@ -17,7 +17,8 @@ What it writes, the same for the same arguments (seeded):
 - a weekly target per athlete, a coach comment on about 2 % of sessions, pain now and then.
 
 Sessions, session exercises and sets go in with PostgreSQL COPY (about 3 minutes for a
-million sets on a busy 2-core machine); VACUUM ANALYZE runs at the end. `--reset` first
+million sets on a busy 2-core machine); then the roster's summaries (side bests, week
+tallies) are filled by the statements migration 0010 uses, and VACUUM ANALYZE runs. `--reset` first
 empties every session table: use it only on a database made for benchmarks.
 """
 
@@ -47,7 +48,7 @@ ROUTINES = ("ankle-stability", "dynamic-feet-ankles")
 
 SESSION_COLUMNS = (
     "id, athlete_id, routine_id, routine_name, status, started_at, ended_at, time_zone,"
-    " local_date, left_out, note"
+    " local_date, left_out, note, has_sets"
 )
 EXERCISE_FIELDS = (
     "exercise_id",
@@ -131,7 +132,8 @@ def reset() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE workouts_comment, workouts_setlog, workouts_sessionexercise,"
-            " workouts_workoutsession, workouts_weeklytarget, workouts_excusedweek CASCADE"
+            " workouts_workoutsession, workouts_weeklytarget, workouts_excusedweek,"
+            " workouts_sidebest, workouts_weektally CASCADE"
         )
     User.objects.filter(username__startswith="bench-").delete()
     print("Reset: session tables emptied, bench accounts deleted.")
@@ -273,6 +275,7 @@ def athlete_history(
                 local_day,
                 "",
                 "",
+                True,  # closed, and every round below is logged
             )
         )
         minute = 0
@@ -407,10 +410,16 @@ def write_history(athletes: list, coaches: list, templates: list[Template], args
 
 
 def finish(started: float, written: int) -> None:
-    """Move the id sequences past the copied rows, then VACUUM ANALYZE so plans see real
-    sizes."""
+    """Fill the roster's summaries, move the id sequences past the copied rows, then VACUUM
+    ANALYZE so plans see real sizes."""
     from django.db import connection
 
+    from workouts import summaries
+
+    # The same statements as migration 0010: the side bests and week tallies of every
+    # session, from the rows just copied.
+    summaries.refresh_side_bests(connection)
+    summaries.refresh_week_tally(connection)
     with connection.cursor() as cursor:
         for table in (
             "workouts_workoutsession",

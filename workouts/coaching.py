@@ -17,7 +17,14 @@ from accounts.models import CoachLink, User
 from config.replica import PRIMARY
 from workouts import weeks
 from workouts.consistency import Consistency, consistency_from, default_targets
-from workouts.models import Comment, ExcusedWeek, SetLog, WeeklyTarget, WorkoutSession
+from workouts.models import (
+    Comment,
+    ExcusedWeek,
+    SetLog,
+    WeeklyTarget,
+    WeekTally,
+    WorkoutSession,
+)
 from workouts.progress import SideBalance, side_balances_for
 
 PAIN_LOOKBACK_DAYS = 14
@@ -93,7 +100,7 @@ def roster(*, coach: User, search: str = "", today_utc: date | None = None) -> l
         return []
     ids = [a.pk for a in athletes]
 
-    days = _session_days(ids)
+    per_week, last_dates = _session_weeks(ids)
     changes: dict[int, list[tuple[date, int]]] = defaultdict(list)
     for athlete_id, week_start, target in WeeklyTarget.objects.filter(
         athlete_id__in=ids
@@ -107,8 +114,11 @@ def roster(*, coach: User, search: str = "", today_utc: date | None = None) -> l
     widest_today = max(weeks.today(a.zone) for a in athletes)
     pains = _recent_pain(ids, coach.pain_threshold, widest_today)
     balances = side_balances_for(athlete_ids=ids, today=widest_today)
+    # Every athlete the coach commented on, not only these: from the coach's comments to
+    # their sessions is a few index lookups; filtering by athlete made PostgreSQL read
+    # every session of the roster instead.
     last_comments = dict(
-        Comment.objects.filter(author=coach, session__athlete_id__in=ids)
+        Comment.objects.filter(author=coach)
         .values("session__athlete_id")
         .annotate(last=Max("created_at"))
         .values_list("session__athlete_id", "last")
@@ -119,12 +129,12 @@ def roster(*, coach: User, search: str = "", today_utc: date | None = None) -> l
         today = weeks.today(athlete.zone)
         summary = consistency_from(
             athlete,
-            days=days.get(athlete.pk, {}),
+            per_week=per_week.get(athlete.pk, {}),
+            last_session_date=last_dates.get(athlete.pk),
             target_changes=changes.get(athlete.pk, []),
             fallback_target=fallback[athlete.pk],
             excused=excused.get(athlete.pk, []),
             today=today,
-            with_heatmap=False,
         )
         gaps = [
             b
@@ -147,24 +157,35 @@ def roster(*, coach: User, search: str = "", today_utc: date | None = None) -> l
     return rows
 
 
-def _session_days(ids: list[int]) -> dict[int, dict[date, tuple[int, int]]]:
-    """{athlete: {local date: (sessions with a set, 0)}}: the roster's consistency input.
+def _session_weeks(
+    ids: list[int],
+) -> tuple[dict[int, dict[date, tuple[int, int]]], dict[int, date]]:
+    """({athlete: {Monday: (sessions with a set, 0)}}, {athlete: last session date}).
 
-    Read from the sessions, each checked for one set through the set index, never by
-    counting every set of every athlete: a year of history is about 20 times fewer
-    sessions than sets. The roster shows no set counts, so they are left at 0.
+    The roster's consistency input in one query, a row per athlete and week: the week
+    tallies of closed sessions, and the sessions not counted there (the open one, empty
+    ones) if they have a set. The roster shows no set counts, so they are left at 0.
     """
-    days: dict[int, dict[date, tuple[int, int]]] = defaultdict(dict)
-    rows = (
-        WorkoutSession.objects.filter(athlete_id__in=ids)
-        .filter(Exists(SetLog.objects.filter(session_id=OuterRef("pk"))))
-        .values("athlete_id", "local_date")
-        .annotate(sessions=Count("id"))
-        .order_by()
+    counted = WeekTally.objects.filter(athlete_id__in=ids).values_list(
+        "athlete_id", "week_start", "sessions", "last_date"
     )
-    for row in rows:
-        days[row["athlete_id"]][row["local_date"]] = (row["sessions"], 0)
-    return days
+    unflagged = (
+        WorkoutSession.objects.filter(athlete_id__in=ids, has_sets=False)
+        .filter(Exists(SetLog.objects.filter(session_id=OuterRef("pk"))))
+        .annotate(week=weeks.WeekStart("local_date"))
+        .values("athlete_id", "week")
+        .annotate(sessions=Count("*"), last=Max("local_date"))
+        .order_by()
+        .values_list("athlete_id", "week", "sessions", "last")
+    )
+    per_week: dict[int, dict[date, tuple[int, int]]] = defaultdict(dict)
+    last: dict[int, date] = {}
+    for athlete_id, monday, sessions, latest in counted.union(unflagged, all=True):
+        earlier, _sets = per_week[athlete_id].get(monday, (0, 0))
+        per_week[athlete_id][monday] = (earlier + sessions, 0)
+        if athlete_id not in last or latest > last[athlete_id]:
+            last[athlete_id] = latest
+    return per_week, last
 
 
 def _recent_pain(ids: list[int], threshold: int, today: date) -> dict[int, Pain]:

@@ -187,43 +187,52 @@ def daily_counts(athlete: User, since: date | None = None) -> dict[date, tuple[i
     return {row["session__local_date"]: (row["sessions"], row["sets"]) for row in rows}
 
 
+def weekly_counts(days: dict[date, tuple[int, int]]) -> dict[date, tuple[int, int]]:
+    """{Monday: (sessions, sets)} from {local date: (sessions, sets)}."""
+    per_week: dict[date, tuple[int, int]] = {}
+    for day, (sessions, sets) in days.items():
+        monday = weeks.week_start(day)
+        week_sessions, week_sets = per_week.get(monday, (0, 0))
+        per_week[monday] = (week_sessions + sessions, week_sets + sets)
+    return per_week
+
+
 def athlete_consistency(athlete: User, *, today: date | None = None) -> Consistency:
     """Everything the dashboard says about consistency, in at most four queries."""
+    days = daily_counts(athlete)
     return consistency_from(
         athlete,
-        days=daily_counts(athlete),
+        per_week=weekly_counts(days),
+        last_session_date=max(days) if days else None,
         target_changes=list(
             WeeklyTarget.objects.filter(athlete=athlete).values_list("week_start", "target")
         ),
         fallback_target=default_target(athlete),
         excused=list(ExcusedWeek.objects.filter(athlete=athlete).select_related("set_by")),
         today=today,
+        heat_days=days,
     )
 
 
 def consistency_from(
     athlete: User,
     *,
-    days: dict[date, tuple[int, int]],
+    per_week: dict[date, tuple[int, int]],
+    last_session_date: date | None,
     target_changes: list[tuple[date, int]],
     fallback_target: int,
     excused: list[ExcusedWeek],
     today: date | None = None,
-    with_heatmap: bool = True,
+    heat_days: dict[date, tuple[int, int]] | None = None,
 ) -> Consistency:
-    """The same from rows already read, so a coach's roster reads them for many athletes at
-    once. The roster shows no heat map, so it passes `with_heatmap=False` and skips
-    building 182 days for each of its athletes."""
+    """The same from counts already read per week ({Monday: (sessions, sets)}), so a
+    coach's roster has the database count them for many athletes at once. The heat map
+    needs counts per day; without `heat_days` (the roster shows none) it is left empty."""
     today = today or weeks.today(athlete.zone)
     current = weeks.week_of(today)
     history = TargetHistory(target_changes, fallback=fallback_target)
     excused_by_week = {e.week_start: e for e in excused}
 
-    per_week: dict[date, list[int]] = {}
-    for day, (sessions, sets) in days.items():
-        totals = per_week.setdefault(weeks.week_start(day), [0, 0])
-        totals[0] += sessions
-        totals[1] += sets
     first_week = weeks.Week(min(per_week)) if per_week else current
     first_week = min(first_week, current, key=lambda w: w.start)
 
@@ -267,9 +276,9 @@ def consistency_from(
         best_streak=best,
         adherence_4=_adherence(finished[-4:]),
         adherence_12=_adherence(finished[-12:]),
-        last_session_date=max(days) if days else None,
-        total_sessions=sum(sessions for sessions, _sets in days.values()),
-        heatmap=_heatmap(days, today) if with_heatmap else [],
+        last_session_date=last_session_date,
+        total_sessions=sum(sessions for sessions, _sets in per_week.values()),
+        heatmap=_heatmap(heat_days, today) if heat_days is not None else [],
     )
 
 

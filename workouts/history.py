@@ -1,7 +1,9 @@
 """Past sessions written in one go: the demo athlete's history, benchmarks and tests.
 
 `log_past_session` goes through `services.session_start`, so a past session has the same
-snapshot as one done in the app; only its times are moved into the past.
+snapshot as one done in the app; only its times are moved into the past. Its sets go in
+with one bulk insert, so it records what the set services and `session_finish` would:
+the session's `has_sets`, its side bests and its week's tally.
 """
 
 import random
@@ -9,11 +11,11 @@ import uuid
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
+from django.db import connections, router, transaction
 
 from accounts.models import User
-from workouts import selectors, services, weeks
-from workouts.models import Routine, SessionExercise, SetLog, WorkoutSession
+from workouts import selectors, services, summaries, weeks
+from workouts.models import Routine, SessionExercise, SetLog, SideBest, WorkoutSession
 
 # What one exercise did in a past session: a value, (left, right), or a function of the
 # session exercise and the round that returns either.
@@ -47,7 +49,6 @@ def log_past_session(
     session.local_date = weeks.local_date(when, session.time_zone)
     session.status = status
     session.ended_at = when + timedelta(minutes=minutes)
-    session.save(update_fields=["started_at", "local_date", "status", "ended_at"])
 
     values = values or {}
     level = level or {}
@@ -87,7 +88,13 @@ def log_past_session(
                     **fields,
                 )
             )
+    # What session_finish and the set services would have recorded.
+    session.has_sets = bool(logs) and status != WorkoutSession.Status.IN_PROGRESS
+    session.save(update_fields=["started_at", "local_date", "status", "ended_at", "has_sets"])
     SetLog.objects.bulk_create(logs)
+    summaries.refresh_side_bests(connections[router.db_for_write(SideBest)], session_id=session.pk)
+    if session.has_sets:
+        services.week_tally_refresh(session=session)
     return session
 
 

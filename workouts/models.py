@@ -309,8 +309,12 @@ class WorkoutSession(models.Model):
         FINISHED = "finished", "Finished"
         ABANDONED = "abandoned", "Abandoned"
 
+    # No index of its own: the indexes below all start with the athlete.
     athlete = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workout_sessions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="workout_sessions",
+        db_index=False,
     )
     routine = models.ForeignKey(Routine, on_delete=models.PROTECT, related_name="sessions")
     routine_name = models.CharField(max_length=120)
@@ -327,6 +331,13 @@ class WorkoutSession(models.Model):
         max_length=240, blank=True, help_text="Circuits left out at start, and why."
     )
     note = models.TextField(blank=True, max_length=2000)
+    has_sets = models.BooleanField(
+        default=False,
+        help_text=(
+            "True once the session is finished or abandoned with at least one set; False "
+            "means look at the sets (open sessions, closed empty ones)."
+        ),
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -350,6 +361,13 @@ class WorkoutSession(models.Model):
             models.Index(fields=["athlete", "-started_at"], name="workouts_session_athlete_idx"),
             # Weekly consistency: an athlete's sessions by local date.
             models.Index(fields=["athlete", "local_date"], name="workouts_session_date_idx"),
+            # The roster: the few sessions not yet known to have sets (open, empty), which
+            # it checks for one; the others it reads from the week tallies.
+            models.Index(
+                fields=["athlete", "local_date"],
+                condition=Q(has_sets=False),
+                name="workouts_session_unflagged_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -436,7 +454,10 @@ LOAD_KG_MAX = 300
 class SetLog(models.Model):
     """One set an athlete did: a row per round of a session exercise."""
 
-    session = models.ForeignKey(WorkoutSession, on_delete=models.CASCADE, related_name="set_logs")
+    # No index of its own: the indexes below both start with the session.
+    session = models.ForeignKey(
+        WorkoutSession, on_delete=models.CASCADE, related_name="set_logs", db_index=False
+    )
     session_exercise = models.ForeignKey(
         SessionExercise, on_delete=models.CASCADE, related_name="set_logs"
     )
@@ -498,10 +519,80 @@ class SetLog(models.Model):
             models.Index(
                 fields=["session", "session_exercise"], name="workouts_setlog_session_idx"
             ),
+            # Roster: a recent session's sets at or over the coach's pain threshold.
+            models.Index(fields=["session", "pain"], name="workouts_setlog_pain_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.session_exercise.name}, round {self.round}"
+
+
+class SideBest(models.Model):
+    """The best left and best right of one per-side exercise in one session.
+
+    A summary of the set logs, so "left against right over the last few sessions" reads
+    four rows per exercise instead of every set: `services` keeps it in step with each
+    set logged, edited or undone (`workouts.summaries`), and it goes with its session.
+    Athlete, start and local date are copied from the session so one index serves the read.
+    """
+
+    athlete = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    session = models.ForeignKey(
+        WorkoutSession, on_delete=models.CASCADE, related_name="side_bests", db_index=False
+    )
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField()
+    local_date = models.DateField()
+    side_word = models.CharField(max_length=8, choices=PrescribedExercise.SideWord)
+    best_left = models.PositiveSmallIntegerField()
+    best_right = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            # Also the index the services' upsert and the session's cascade use.
+            models.UniqueConstraint(
+                fields=["session", "exercise"], name="workouts_sidebest_one_per_exercise"
+            ),
+        ]
+        indexes = [
+            # Side balances: an athlete's last few sessions of one exercise, newest first.
+            models.Index(
+                fields=["athlete", "exercise", "-started_at", "-session"],
+                name="workouts_sidebest_recent_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"L {self.best_left} / R {self.best_right} in session {self.session_id}"
+
+
+class WeekTally(models.Model):
+    """How many closed sessions with a set an athlete had in one week: the roster's history.
+
+    A summary of the sessions, so a roster reads a row per athlete and week however often
+    they train: `services` rewrites a week when a session in it closes or is deleted
+    (`workouts.summaries`). Open sessions are not in it; the roster checks those itself.
+    """
+
+    athlete = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    week_start = models.DateField(help_text="The Monday.")
+    sessions = models.PositiveSmallIntegerField()
+    last_date = models.DateField(help_text="The local date of the latest of them.")
+
+    class Meta:
+        constraints = [
+            # Also the index the roster reads an athlete's weeks through.
+            models.UniqueConstraint(
+                fields=["athlete", "week_start"], name="workouts_weektally_one_per_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sessions} in the week of {self.week_start}"
 
 
 class WeeklyTarget(models.Model):

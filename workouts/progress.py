@@ -4,14 +4,15 @@ to suggest the next level. Reads only, in a fixed number of aggregate queries.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db import connections, router
 from django.db.models import Count, F, Max, Min, Sum, Window
-from django.db.models.functions import DenseRank
+from django.db.models.functions import RowNumber
 
 from accounts.models import User
-from workouts.models import Exercise, SetLog, Variation, WorkoutSession
+from workouts.models import Exercise, SetLog, SideBest, Variation, WorkoutSession
 
 TREND_SESSIONS = 4
 EVEN_BELOW_PERCENT = 10  # a smaller gap between sides is called even
@@ -321,56 +322,98 @@ def side_balances(*, athlete: User, today: date) -> list[SideBalance]:
 
 
 def side_balances_for(*, athlete_ids: list[int], today: date) -> dict[int, list[SideBalance]]:
-    """The same for many athletes in one query, biggest gap first for each."""
+    """The same for many athletes in one query, biggest gap first for each.
+
+    It reads the side-best summary, never the sets: at most TREND_SESSIONS rows per athlete
+    and exercise, however often they train.
+    """
     since = today - timedelta(days=BALANCE_LOOKBACK_DAYS)
-    rows = (
-        SetLog.objects.filter(
-            session__athlete_id__in=athlete_ids,
-            session__local_date__gte=since,
-            left__isnull=False,
-        )
-        .values(
-            "session__athlete_id",
-            "session_id",
-            "session__started_at",
-            "session_exercise__exercise_id",
-            "session_exercise__exercise__name",
-            "session_exercise__exercise__slug",
-            "session_exercise__side_word",
-        )
-        .annotate(best_left=Max("left"), best_right=Max("right"))
-        # Only each exercise's last TREND_SESSIONS sessions come back to Python: a dense
-        # history would otherwise send thousands of rows to be thrown away below.
-        .annotate(
-            recency=Window(
-                DenseRank(),
-                partition_by=[F("session__athlete_id"), F("session_exercise__exercise_id")],
-                order_by=[F("session__started_at").desc(), F("session_id").desc()],
-            )
-        )
-        .filter(recency__lte=TREND_SESSIONS)
-        .order_by("session__started_at", "session_id")
-    )
-    grouped: dict[tuple[int, int], list] = defaultdict(list)
+    alias = router.db_for_read(SideBest)
+    if connections[alias].vendor == "postgresql":
+        rows = _recent_side_bests_lateral(alias, athlete_ids, since)
+    else:
+        rows = _recent_side_bests_window(athlete_ids, since)
+    # (athlete, exercise, name, slug, side word, best left, best right), oldest first.
+    grouped: dict[tuple[int, int], list[tuple]] = defaultdict(list)
     for row in rows:
-        grouped[(row["session__athlete_id"], row["session_exercise__exercise_id"])].append(row)
+        grouped[row[:2]].append(row)
     balances: dict[int, list[SideBalance]] = defaultdict(list)
-    for (athlete_id, _exercise_id), exercise_rows in grouped.items():
-        recent = exercise_rows[-TREND_SESSIONS:]
-        first = recent[0]
+    for (athlete_id, _exercise_id), recent in grouped.items():
+        _athlete, _exercise, name, slug, side_word, _left, _right = recent[0]
+        sides = [(left, right) for *_, left, right in recent]
         balances[athlete_id].append(
             SideBalance(
-                exercise_name=first["session_exercise__exercise__name"],
-                exercise_slug=first["session_exercise__exercise__slug"],
-                side_word="side" if first["session_exercise__side_word"] == "side" else "leg",
-                asymmetries=[asymmetry_percent(r["best_left"], r["best_right"]) for r in recent],
-                left_total=sum(r["best_left"] for r in recent),
-                right_total=sum(r["best_right"] for r in recent),
+                exercise_name=name,
+                exercise_slug=slug,
+                side_word="side" if side_word == "side" else "leg",
+                asymmetries=[asymmetry_percent(left, right) for left, right in sides],
+                left_total=sum(left for left, _right in sides),
+                right_total=sum(right for _left, right in sides),
             )
         )
     for athlete_balances in balances.values():
         athlete_balances.sort(key=lambda b: (-(b.percent or 0), b.exercise_name))
     return balances
+
+
+# For each athlete and each exercise ever logged per side (a probe per exercise of the
+# catalogue finds them, so a catalogue change cannot hide history), an index range read of
+# the newest TREND_SESSIONS rows. Local midnight of `since` is never before midnight UTC
+# the day before (zones reach UTC+14), so that bound on started_at lets the range stop
+# there; local_date stays the rule.
+RECENT_SIDE_BESTS = """
+SELECT a.athlete_id, e.id, e.name, e.slug, b.side_word, b.best_left, b.best_right
+FROM unnest(%s::bigint[]) AS a (athlete_id)
+CROSS JOIN (
+    SELECT id, name, slug FROM workouts_exercise x
+    WHERE EXISTS (SELECT 1 FROM workouts_sidebest y WHERE y.exercise_id = x.id)
+) e
+CROSS JOIN LATERAL (
+    SELECT r.session_id, r.started_at, r.side_word, r.best_left, r.best_right
+    FROM workouts_sidebest r
+    WHERE r.athlete_id = a.athlete_id AND r.exercise_id = e.id
+        AND r.started_at >= %s AND r.local_date >= %s
+    ORDER BY r.started_at DESC, r.session_id DESC
+    LIMIT %s
+) b
+ORDER BY b.started_at, b.session_id
+"""
+
+
+def _recent_side_bests_lateral(alias: str, athlete_ids: list[int], since: date) -> list[tuple]:
+    """PostgreSQL: a LATERAL join, bounded by count whatever the history."""
+    earliest_start = datetime.combine(since - timedelta(days=1), time(), tzinfo=UTC)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            RECENT_SIDE_BESTS, [list(athlete_ids), earliest_start, since, TREND_SESSIONS]
+        )
+        return cursor.fetchall()
+
+
+def _recent_side_bests_window(athlete_ids: list[int], since: date) -> list[tuple]:
+    """Elsewhere (SQLite, for demos and tests): the same rows through a window function,
+    which reads every row of the lookback; PostgreSQL tests prove both agree."""
+    return list(
+        SideBest.objects.filter(athlete_id__in=athlete_ids, local_date__gte=since)
+        .annotate(
+            recency=Window(
+                RowNumber(),
+                partition_by=[F("athlete_id"), F("exercise_id")],
+                order_by=[F("started_at").desc(), F("session_id").desc()],
+            )
+        )
+        .filter(recency__lte=TREND_SESSIONS)
+        .order_by("started_at", "session_id")
+        .values_list(
+            "athlete_id",
+            "exercise_id",
+            "exercise__name",
+            "exercise__slug",
+            "side_word",
+            "best_left",
+            "best_right",
+        )
+    )
 
 
 def session_records(*, session: WorkoutSession) -> dict[int, list[str]]:

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Exists
 from django.utils import timezone
 
 from accounts.models import User
-from workouts import weeks
+from workouts import summaries, weeks
 from workouts.consistency import default_target
 from workouts.models import (
     Comment,
@@ -18,8 +19,10 @@ from workouts.models import (
     Routine,
     SessionExercise,
     SetLog,
+    SideBest,
     Variation,
     WeeklyTarget,
+    WeekTally,
     WorkoutSession,
 )
 
@@ -187,11 +190,12 @@ def _check_values(*, session_exercise: SessionExercise, values: SetValues) -> No
         raise SetLogRefused("That level is not one of this exercise's.", field="variation")
 
 
+SESSION_CLOSED = "This session is finished, so its sets can no longer change."
+
+
 def _ensure_open(session: WorkoutSession) -> None:
     if not session.is_open:
-        raise SetLogRefused(
-            "This session is finished, so its sets can no longer change.", field=None
-        )
+        raise SetLogRefused(SESSION_CLOSED, field=None)
 
 
 def set_log_create(
@@ -244,6 +248,8 @@ def set_log_create(
     try:
         with transaction.atomic():
             log.save()
+            if log.left is not None:
+                _side_bests_refresh(log, replace=False)
     except IntegrityError:
         # This set was stored before (a retry, maybe a concurrent one), or the round is taken.
         existing = _stored(client_id)
@@ -297,13 +303,39 @@ def set_log_update(*, log: SetLog, values: SetValues) -> SetLog:
         setattr(log, name, _fields(values)[name])
     if changed:
         log.full_clean(validate_unique=False, validate_constraints=False)
-        log.save(update_fields=changed)
+        with transaction.atomic():
+            log.save(update_fields=changed)
+            if "left" in changed or "right" in changed:
+                _side_bests_refresh(log, replace=True)
     return log
 
 
 def set_log_delete(*, log: SetLog) -> None:
     _ensure_open(log.session)
-    log.delete()
+    with transaction.atomic():
+        # Lock the session and read its status again: a finish running at the same moment
+        # waits for this undo, so the has_sets it records counts this set as gone.
+        status = (
+            WorkoutSession.objects.select_for_update(no_key=True)
+            .filter(pk=log.session_id)
+            .values_list("status", flat=True)
+            .get()
+        )
+        if status != WorkoutSession.Status.IN_PROGRESS:
+            raise SetLogRefused(SESSION_CLOSED, field=None)
+        log.delete()
+        if log.left is not None:
+            _side_bests_refresh(log, replace=True)
+
+
+def _side_bests_refresh(log: SetLog, *, replace: bool) -> None:
+    """One statement after a set is logged; for an edit or undo, delete and rebuild (two)."""
+    summaries.refresh_side_bests(
+        connections[router.db_for_write(SideBest)],
+        session_id=log.session_id,
+        exercise_id=log.session_exercise.exercise_id,
+        replace=replace,
+    )
 
 
 def session_finish(*, session: WorkoutSession, note: str) -> WorkoutSession:
@@ -313,7 +345,9 @@ def session_finish(*, session: WorkoutSession, note: str) -> WorkoutSession:
     session.ended_at = timezone.now()
     session.note = note
     session.full_clean(validate_constraints=False)
-    session.save(update_fields=["status", "ended_at", "note"])
+    with transaction.atomic():
+        session.save(update_fields=["status", "ended_at", "note"])
+        _record_has_sets(session)
     return session
 
 
@@ -323,8 +357,32 @@ def session_abandon(*, session: WorkoutSession) -> WorkoutSession:
         return session
     session.status = WorkoutSession.Status.ABANDONED
     session.ended_at = timezone.now()
-    session.save(update_fields=["status", "ended_at"])
+    with transaction.atomic():
+        session.save(update_fields=["status", "ended_at"])
+        _record_has_sets(session)
     return session
+
+
+def _record_has_sets(session: WorkoutSession) -> None:
+    """Set `has_sets` on a session just closed, whose sets can no longer change, and count
+    it in its week's tally.
+
+    A statement of its own, after the one that closed the session: that one waited for
+    any undo in flight (`set_log_delete` locks the session), so this one sees its result.
+    """
+    session.has_sets = Exists(SetLog.objects.filter(session_id=session.pk))
+    session.save(update_fields=["has_sets"])  # RETURNING puts the answer back on `session`
+    if session.has_sets:
+        week_tally_refresh(session=session)
+
+
+def week_tally_refresh(*, session: WorkoutSession) -> None:
+    """Count the week of `session` again (two statements)."""
+    summaries.refresh_week_tally(
+        connections[router.db_for_write(WeekTally)],
+        athlete_id=session.athlete_id,
+        week=session.local_date,
+    )
 
 
 def session_note_update(*, session: WorkoutSession, note: str) -> WorkoutSession:
@@ -335,7 +393,10 @@ def session_note_update(*, session: WorkoutSession, note: str) -> WorkoutSession
 
 
 def session_delete(*, session: WorkoutSession) -> None:
-    session.delete()
+    """Delete a session with its sets and side bests, and count its week again."""
+    with transaction.atomic():
+        session.delete()
+        week_tally_refresh(session=session)
 
 
 # --- Weekly target and excused weeks ------------------------------------------------------

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import DateField, Func
 from django.utils import timezone
 
 WEEK = timedelta(days=7)
@@ -25,6 +26,37 @@ def local_date(moment: datetime, zone: ZoneInfo | str) -> date:
 def week_start(day: date) -> date:
     """The Monday of the week holding `day`."""
     return day - timedelta(days=day.weekday())
+
+
+def week_start_sql(column: str, vendor: str) -> str:
+    """`week_start` as SQL over a date column, for PostgreSQL or SQLite.
+
+    Written for a cursor with parameters, so a literal percent sign is doubled.
+    """
+    if vendor == "postgresql":
+        # 0001-01-01 was a Monday. Whole days are integers here, which is twice as fast
+        # as date_trunc: that turns each date into a timestamp with time zone and back.
+        return f"({column} - MOD({column} - DATE '0001-01-01', 7))"
+    if vendor == "sqlite":
+        # %w counts from Sunday (0); step back to Monday.
+        return (
+            f"DATE({column}, '-' || ((CAST(STRFTIME('%%w', {column}) AS INTEGER) + 6) %% 7)"
+            " || ' days')"
+        )
+    raise NotImplementedError(f"no week start in SQL for {vendor}")
+
+
+class WeekStart(Func):
+    """`week_start` in a query, over a date column: the Monday of the week holding it."""
+
+    arity = 1
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        if params:
+            raise ValueError("WeekStart takes a date column")
+        return week_start_sql(column, connection.vendor), params
 
 
 def today(zone: ZoneInfo | str) -> date:

@@ -7,13 +7,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import CoachLink
 from tests.accounts.test_markup import field_error
 from tests.factories import UserFactory
-from workouts import coaching, weeks
+from workouts import coaching, services, summaries, weeks
 from workouts.history import build_history, local_moment, log_past_session
 from workouts.models import Comment, Routine, SessionExercise, SetLog, WorkoutSession
 
@@ -40,7 +41,8 @@ def on_track(username, **fields):
 
 
 def clone_history(source, athletes) -> None:
-    """Copy one athlete's sessions, exercises and sets to others, in bulk."""
+    """Copy one athlete's sessions, exercises and sets to others, in bulk, then fill the
+    roster's summaries for them as a bulk load does (bench/generate.py)."""
     sessions = list(source.workout_sessions.all())
     exercises = list(SessionExercise.objects.filter(session__athlete=source))
     logs = list(SetLog.objects.filter(session__athlete=source))
@@ -75,6 +77,8 @@ def clone_history(source, athletes) -> None:
         # Re-point the lists at the source rows for the next copy.
         sessions = list(source.workout_sessions.all())
         exercises = list(SessionExercise.objects.filter(session__athlete=source))
+    summaries.refresh_side_bests(connection)
+    summaries.refresh_week_tally(connection)
 
 
 def reasons(coach) -> dict[str, list[str]]:
@@ -89,7 +93,8 @@ def test_on_track_athletes_need_no_attention(bob):
 def test_recent_pain_at_the_threshold_comes_first_with_the_reason(bob):
     steady, sore, quiet = on_track("steady"), on_track("sore"), on_track("quiet")
     link(bob, steady, sore, quiet)
-    SetLog.objects.filter(session__athlete=quiet).delete()
+    for session in quiet.workout_sessions.all():
+        services.session_delete(session=session)
     log_past_session(quiet, "ankle-stability", days_ago(quiet, 9))
     session = log_past_session(
         sore, "ankle-stability", days_ago(sore, 1), values={"single-leg-balance": (20, 20)}
