@@ -113,21 +113,28 @@ def test_the_recent_read_agrees_with_the_full_walk(runner, monkeypatch, seed):
         )
     session = start_session(runner, chance.choice(routines))
 
+    def last_time(row):
+        previous = row.previous
+        if previous is None:
+            return (row.anchor, None, None)
+        return (row.anchor, previous.pk, previous.variation.name if previous.variation_id else None)
+
     def shown(blocks):
         return [
-            (
-                row.anchor,
-                row.previous.pk if row.previous else None,
-                row.default_value,
-                row.default_variation_id,
-                row.next_step,
-            )
+            (*last_time(row), row.default_value, row.default_variation_id, row.next_step)
             for block in blocks
             for round_block in block.rounds
             for row in round_block.rows
         ]
 
     recent = shown(selectors.session_blocks(session=session, hints=True))
+    # The row a logged set is answered with reads last time on its own, in one query.
+    one_row = [
+        last_time(selectors.set_row(session=session, session_exercise=exercise, round=n, log=None))
+        for exercise in session.session_exercises.all()
+        for n in range(1, exercise.rounds_max + 1)
+    ]
     monkeypatch.setattr(selectors, "_recent_history", lambda **_kwargs: None)
     walked = shown(selectors.session_blocks(session=session, hints=True))
     assert recent == walked
+    assert sorted(one_row) == sorted(shown_row[:3] for shown_row in recent)
