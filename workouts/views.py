@@ -47,9 +47,9 @@ class AuthedRequest(HttpRequest):
 
 def _get_own_session(request: AuthedRequest, pk: int) -> WorkoutSession:
     """The athlete's own session, the only one they may change; anyone else gets 404."""
-    return get_object_or_404(
-        WorkoutSession.objects.select_related("athlete"), pk=pk, athlete=request.user
-    )
+    session = get_object_or_404(WorkoutSession, pk=pk, athlete=request.user)
+    session.athlete = request.user  # the same person: no join to read them again
+    return session
 
 
 def _get_own_set(request: AuthedRequest, session_pk: int, pk: int) -> SetLog:
