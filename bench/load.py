@@ -37,7 +37,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import PASSWORD, athlete_username, coach_username
+from bench.common import PASSWORD, athlete_username, coach_username, machine_probe_ms
 
 ROUTINES = ("ankle-stability", "dynamic-feet-ankles")
 NEW_SET_FORM = re.compile(r'<form method="post" action="(/sessions/\d+/sets/)".*?</form>', re.S)
@@ -297,12 +297,14 @@ def run(args: argparse.Namespace) -> dict:
         )
         for n in range(1, args.coaches + 1)
     ]
+    probe_before = machine_probe_ms()
     load_before = os.getloadavg()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     load_after = os.getloadavg()
+    probe_after = machine_probe_ms()
     for number, ids in started.items():
         clean_up(args.base_url, number, ids)
     return {
@@ -315,13 +317,18 @@ def run(args: argparse.Namespace) -> dict:
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "load_average_before": [round(v, 2) for v in load_before],
         "load_average_after": [round(v, 2) for v in load_after],
+        # bench.common.machine_probe_ms before and after: the machine's speed at the time.
+        "machine_probe_ms": [probe_before, probe_after],
         "failures": failures,
         "endpoints": summarise(samples, args.duration),
     }
 
 
 def print_table(result: dict) -> None:
-    print(f"{result['label']}: load average {result['load_average_after']}")
+    print(
+        f"{result['label']}: load average {result['load_average_after']}, "
+        f"machine probe {result['machine_probe_ms']} ms (lower is faster)"
+    )
     print(f"{'endpoint':<26}{'n':>6}{'err':>5}{'p50':>8}{'p95':>8}{'p99':>8}{'req/s':>8}{'KB':>8}")
     for name, row in result["endpoints"].items():
         print(

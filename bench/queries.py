@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import athlete_username, coach_username, setup_django
+from bench.common import athlete_username, coach_username, machine_probe_ms, setup_django
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> None:
         athlete_client, coach_client, f"/sessions/{session.pk}/", athlete.pk, next_form
     )
     try:
+        print(f"machine probe: {machine_probe_ms()} ms (lower is faster)")
         print(f"{'request':<26}{'queries':>8}{'median ms':>11}{'CPU ms':>8}{'slowest SQL ms':>16}")
         for name, call in calls.items():
             repeat = (
