@@ -99,6 +99,8 @@ class Consistency:
     last_session_date: date | None
     total_sessions: int
     heatmap: list[list[HeatDay]] = field(default_factory=list)  # a column per week
+    # Who made the latest target change (None: automatic, or not read, as on the roster).
+    target_set_by_id: int | None = None
 
     @property
     def has_history(self) -> bool:
@@ -183,8 +185,9 @@ def daily_counts(athlete: User, since: date | None = None) -> dict[date, tuple[i
         logs.values("session__local_date")
         .annotate(sessions=Count("session_id", distinct=True), sets=Count("id"))
         .order_by()
+        .values_list("session__local_date", "sessions", "sets")
     )
-    return {row["session__local_date"]: (row["sessions"], row["sets"]) for row in rows}
+    return {day: (sessions, sets) for day, sessions, sets in rows}
 
 
 def weekly_counts(days: dict[date, tuple[int, int]]) -> dict[date, tuple[int, int]]:
@@ -200,18 +203,27 @@ def weekly_counts(days: dict[date, tuple[int, int]]) -> dict[date, tuple[int, in
 def athlete_consistency(athlete: User, *, today: date | None = None) -> Consistency:
     """Everything the dashboard says about consistency, in at most four queries."""
     days = daily_counts(athlete)
-    return consistency_from(
+    # Unordered: TargetHistory sorts the changes, and the excused weeks are found by week.
+    changes = list(
+        WeeklyTarget.objects.filter(athlete=athlete)
+        .order_by()
+        .values_list("week_start", "target", "set_by_id")
+    )
+    summary = consistency_from(
         athlete,
         per_week=weekly_counts(days),
         last_session_date=max(days) if days else None,
-        target_changes=list(
-            WeeklyTarget.objects.filter(athlete=athlete).values_list("week_start", "target")
-        ),
+        target_changes=[(week_start, target) for week_start, target, _by in changes],
         fallback_target=default_target(athlete),
-        excused=list(ExcusedWeek.objects.filter(athlete=athlete).select_related("set_by")),
+        excused=list(
+            ExcusedWeek.objects.filter(athlete=athlete).select_related("set_by").order_by()
+        ),
         today=today,
         heat_days=days,
     )
+    if changes:
+        summary.target_set_by_id = max(changes)[2]
+    return summary
 
 
 def consistency_from(

@@ -29,7 +29,6 @@ from workouts.models import (
     Exercise,
     SessionExercise,
     SetLog,
-    WeeklyTarget,
     WorkoutSession,
 )
 from workouts.weeks import Week
@@ -87,7 +86,7 @@ def _routine_cards() -> list[dict]:
 
 def _start_cards(athlete: User) -> list[dict]:
     """The routine cards, each saying which circuit this athlete's equipment leaves out."""
-    owned = set(athlete.equipment.values_list("pk", flat=True))
+    owned = set(athlete.equipment.order_by().values_list("pk", flat=True))
     cards = _routine_cards()
     for card in cards:
         card["left_out"] = [
@@ -111,17 +110,14 @@ def dashboard_context(
     excuse_form: ExcuseWeekForm | None = None,
 ) -> dict:
     summary = consistency.athlete_consistency(athlete)
-    latest_target = (
-        WeeklyTarget.objects.filter(athlete=athlete)
-        .select_related("set_by")
-        .order_by("-week_start")
-        .first()
-    )
+    own = athlete.pk == request.user.pk
+    # Who set the target matters only when it was someone else: usually nothing to read.
+    set_by_id = summary.target_set_by_id
     return {
         "athlete": athlete,
-        "coach_athlete": athlete if athlete.pk != request.user.pk else None,
-        "target_set_by": latest_target.set_by
-        if latest_target and latest_target.set_by_id not in (None, athlete.pk)
+        "coach_athlete": None if own else athlete,
+        "target_set_by": User.objects.filter(pk=set_by_id).first()
+        if set_by_id not in (None, athlete.pk)
         else None,
         # Most athletes have no recommendation: then there is nothing more to read.
         "recommended": athlete
@@ -129,10 +125,9 @@ def dashboard_context(
         else User.objects.select_related("recommended_routine", "recommended_by").get(
             pk=athlete.pk
         ),
-        "new_comments": selectors.unseen_comments(athlete=athlete)
-        if athlete.pk == request.user.pk
-        else [],
-        "cards": _start_cards(athlete),
+        "new_comments": selectors.unseen_comments(athlete=athlete) if own else [],
+        # Routines to start: only the athlete's own page offers them.
+        "cards": _start_cards(athlete) if own else [],
         "open_session": selectors.open_session(athlete=athlete),
         "summary": summary,
         "week_chart": charts.week_chart(summary.chart_weeks),

@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import CoachLink
 from tests.accounts.test_markup import field_error
-from workouts import weeks
+from workouts import services, weeks
 from workouts.history import build_history, local_moment, log_past_session
 from workouts.models import Equipment, ExcusedWeek, SetLog, WeeklyTarget
 
@@ -143,14 +144,50 @@ def test_the_dashboard_costs_the_same_queries_with_a_year_of_history(
     year_of_history(alice)
     client.force_login(alice)
     client.get(HOME)  # this process reads the catalogue once
-    # Session and user (2), sets per day, targets, excused weeks (3), equipment owned (1),
-    # the catalogue's token (1: routines, circuits, exercises and ladders are cached), the
-    # open session (1), left and right lately (1), who set the target (1), new comments
-    # (1). No recommendation, so nothing is read for one.
-    with django_assert_max_num_queries(11):
+    # Session and user (2), sets per day, target changes, excused weeks (3), equipment
+    # owned (1), the catalogue's token (1: routines, circuits, exercises and ladders are
+    # cached), the open session (1), left and right lately (1), new comments (1). No
+    # recommendation and no target set by someone else, so nothing is read for them.
+    with django_assert_max_num_queries(10):
         response = client.get(HOME)
     assert "52 weeks" in response.text
     assert "<strong>0 of 3</strong>" in response.text
+
+
+def test_a_target_set_by_a_coach_costs_one_query_more(
+    client: Client, alice, bob, django_assert_max_num_queries
+):
+    CoachLink.objects.create(coach=bob, athlete=alice)
+    services.weekly_target_set(athlete=alice, target=3, by=bob)
+    client.force_login(alice)
+    client.get(HOME)  # this process reads the catalogue once
+    with django_assert_max_num_queries(11):
+        response = client.get(HOME)
+    assert "Target set by Bob; change it below if it does not suit you." in response.text
+    services.weekly_target_set(athlete=alice, target=2, by=alice)
+    with django_assert_max_num_queries(10):
+        response = client.get(HOME)
+    assert "Target set by" not in response.text
+    assert "<strong>0 of 2</strong>" in response.text
+
+
+def test_the_coachs_view_costs_the_same_queries_with_a_year_of_history(
+    client: Client, alice, bob, django_assert_max_num_queries
+):
+    CoachLink.objects.create(coach=bob, athlete=alice)
+    alice.weekly_target = 3
+    alice.save()
+    year_of_history(alice)
+    client.force_login(bob)
+    page = reverse("workouts:coach_athlete", args=[alice.pk])
+    # Session and user (2), the link (1), the athlete (1), sets per day, target changes,
+    # excused weeks (3), the open session (1), left and right lately (1), the routines to
+    # recommend (1). No routine cards on a coach's page, so no equipment or catalogue.
+    with django_assert_max_num_queries(10):
+        response = client.get(page)
+    assert "52 weeks" in response.text
+    assert "<strong>0 of 3</strong>" in response.text
+    assert "Start a routine" not in response.text
 
 
 def test_progress_pages_list_and_chart_what_was_done(
