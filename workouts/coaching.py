@@ -12,6 +12,8 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Exists, Max, OuterRef
 from django.http import Http404
+from django.urls import reverse
+from django.utils.text import capfirst
 
 from accounts.models import CoachLink, User
 from config.replica import PRIMARY
@@ -78,6 +80,53 @@ class RosterRow:
     def needs_attention(self) -> bool:
         return bool(self.reasons)
 
+    # What the roster card shows, as text: the roster renders fifty of these cards, and
+    # each template lookup, filter and {% url %} costs more than the Python below.
+
+    @property
+    def url(self) -> str:
+        return reverse("workouts:coach_athlete", args=[self.athlete.pk])
+
+    @property
+    def reasons_text(self) -> str:
+        return capfirst("; ".join(self.reasons))
+
+    @property
+    def this_week_text(self) -> str:
+        this_week = self.consistency.this_week
+        return f"{this_week.sessions} / {this_week.target}"
+
+    @property
+    def streak_text(self) -> str:
+        return _count(self.consistency.streak, "week")
+
+    @property
+    def adherence_text(self) -> str:
+        percent = self.consistency.adherence_4.percent
+        return "-" if percent is None else f"{percent}%"
+
+    @property
+    def last_session_text(self) -> str:
+        if self.days_since is None:
+            return "never"
+        if self.days_since == 0:
+            return "today"
+        return f"{_count(self.days_since, 'day')} ago"
+
+    @property
+    def pain_text(self) -> str:
+        return f"{self.pain.level}/10" if self.pain else "none flagged"
+
+    @property
+    def last_comment_text(self) -> str:
+        day = self.last_comment
+        return f"{day.day} {day:%b}" if day else "none"  # "4 Mar", as _day_words writes it
+
+
+def _count(n: int, noun: str) -> str:
+    """ "1 week", "0 weeks", "3 weeks": the template's `pluralize`."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
 
 def roster(*, coach: User, search: str = "", today_utc: date | None = None) -> list[RosterRow]:
     """Every linked athlete with why they need attention, most urgent first.
@@ -101,13 +150,17 @@ def roster(*, coach: User, search: str = "", today_utc: date | None = None) -> l
     ids = [a.pk for a in athletes]
 
     per_week, last_dates = _session_weeks(ids)
+    # Neither read needs an order (the targets are sorted per athlete, the excuses looked up
+    # by week), and the roster shows no excuse's author.
     changes: dict[int, list[tuple[date, int]]] = defaultdict(list)
-    for athlete_id, week_start, target in WeeklyTarget.objects.filter(
-        athlete_id__in=ids
-    ).values_list("athlete_id", "week_start", "target"):
+    for athlete_id, week_start, target in (
+        WeeklyTarget.objects.filter(athlete_id__in=ids)
+        .order_by()
+        .values_list("athlete_id", "week_start", "target")
+    ):
         changes[athlete_id].append((week_start, target))
     excused: dict[int, list[ExcusedWeek]] = defaultdict(list)
-    for excuse in ExcusedWeek.objects.filter(athlete_id__in=ids).select_related("set_by"):
+    for excuse in ExcusedWeek.objects.filter(athlete_id__in=ids).order_by():
         excused[excuse.athlete_id].append(excuse)
     fallback = default_targets(athletes)
 
@@ -136,11 +189,6 @@ def roster(*, coach: User, search: str = "", today_utc: date | None = None) -> l
             excused=excused.get(athlete.pk, []),
             today=today,
         )
-        gaps = [
-            b
-            for b in balances.get(athlete.pk, [])
-            if b.weaker and (b.percent or 0) >= coach.asymmetry_threshold
-        ]
         last = summary.last_session_date
         comment_at = last_comments.get(athlete.pk)
         row = RosterRow(
@@ -148,7 +196,7 @@ def roster(*, coach: User, search: str = "", today_utc: date | None = None) -> l
             consistency=summary,
             days_since=(today - last).days if last else None,
             pain=pains.get(athlete.pk),
-            balance=gaps[0] if gaps else None,
+            balance=_gap_over(balances.get(athlete.pk, []), coach.asymmetry_threshold),
             last_comment=weeks.local_date(comment_at, coach.zone) if comment_at else None,
         )
         _judge(row, today)
@@ -181,11 +229,22 @@ def _session_weeks(
     per_week: dict[int, dict[date, tuple[int, int]]] = defaultdict(dict)
     last: dict[int, date] = {}
     for athlete_id, monday, sessions, latest in counted.union(unflagged, all=True):
-        earlier, _sets = per_week[athlete_id].get(monday, (0, 0))
-        per_week[athlete_id][monday] = (earlier + sessions, 0)
+        athlete_weeks = per_week[athlete_id]
+        if monday in athlete_weeks:  # a week with both closed and unflagged sessions
+            sessions += athlete_weeks[monday][0]
+        athlete_weeks[monday] = (sessions, 0)
         if athlete_id not in last or latest > last[athlete_id]:
             last[athlete_id] = latest
     return per_week, last
+
+
+def _gap_over(balances: list[SideBalance], threshold: int) -> SideBalance | None:
+    """The biggest gap between sides if it is at or over the threshold. The balances come
+    biggest gap first, so when the first is under it, all are."""
+    if not balances:
+        return None
+    widest = balances[0]
+    return widest if widest.weaker and (widest.percent or 0) >= threshold else None
 
 
 def _recent_pain(ids: list[int], threshold: int, today: date) -> dict[int, Pain]:
@@ -220,9 +279,10 @@ def _judge(row: RosterRow, today: date) -> None:
             f"{row.balance.exercise_name.lower()}"
         )
         row.score += 30 + (row.balance.percent or 0) // 10
-    finished = [w for w in summary.weeks if not w.is_current and not w.before_start]
-    if finished and finished[-1].status == "missed":
-        last_week = finished[-1]
+    # The weeks end with this one; the one before is last week, unless the history starts
+    # this week (then it is padding for the chart, before the start, and never judged).
+    last_week = summary.weeks[-2] if len(summary.weeks) > 1 else None
+    if last_week and not last_week.before_start and last_week.status == "missed":
         row.reasons.append(
             f"missed last week's target ({last_week.sessions} of {last_week.target})"
         )

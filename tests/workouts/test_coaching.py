@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -151,6 +152,65 @@ def test_the_roster_only_lists_linked_athletes_and_searches_by_name(bob, charlie
     assert [r.athlete for r in coaching.roster(coach=bob)] == [alice]
     assert coaching.roster(coach=bob, search="martin")[0].athlete == alice
     assert coaching.roster(coach=bob, search="zed") == []
+
+
+def roster_cards(html: str) -> dict[str, dict[str, str]]:
+    """{athlete's name: {"link": ..., "reasons": ..., each stat's label: its value}}."""
+    cards = {}
+    for card in re.findall(r'<li class="card roster-row">(.*?)</li>', html, re.S):
+        link, name = re.search(r'<h3><a href="([^"]+)">([^<]+)</a></h3>', card).groups()
+        reasons = re.search(r'<p class="reasons"><strong>([^<]*)</strong></p>', card)
+        stats = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]*)</dd>", card))
+        cards[name] = {"link": link, "reasons": reasons[1] if reasons else "", **stats}
+    return cards
+
+
+def test_each_roster_card_says_how_the_athletes_weeks_are_going(client: Client, bob):
+    steady = on_track("steady")
+    newbie = UserFactory(username="newbie", weekly_target=2)
+    sore = UserFactory(username="sore", display_name="Sore & Co", weekly_target=1)
+    session = log_past_session(
+        sore, "ankle-stability", days_ago(sore, 1), values={"single-leg-balance": (20, 20)}
+    )
+    SetLog.objects.filter(session=session, session_exercise__name="Single-leg balance").update(
+        pain=7
+    )
+    link(bob, steady, newbie, sore)
+    Comment.objects.create(
+        session=steady.workout_sessions.first(),
+        author=bob,
+        body="Good week.",
+        created_at=datetime(2026, 3, 4, 12, tzinfo=bob.zone),
+    )
+    client.force_login(bob)
+
+    cards = roster_cards(client.get(reverse("workouts:roster"), {"show": "all"}).text)
+
+    assert cards[steady.name] == {
+        "link": reverse("workouts:coach_athlete", args=[steady.pk]),
+        "reasons": "",
+        "This week": "1 / 1",
+        "Streak": "5 weeks",
+        "4 weeks": "100%",
+        "Last session": "today",
+        "Recent pain": "none flagged",
+        "Your last comment": "4 Mar",
+    }
+    assert cards[newbie.name] == {
+        "link": reverse("workouts:coach_athlete", args=[newbie.pk]),
+        "reasons": "No session logged yet",
+        "This week": "0 / 2",
+        "Streak": "0 weeks",
+        "4 weeks": "-",
+        "Last session": "never",
+        "Recent pain": "none flagged",
+        "Your last comment": "none",
+    }
+    # The name and the reasons are escaped; this week's figures depend on the weekday.
+    sore_card = cards["Sore &amp; Co"]
+    assert sore_card["reasons"] == "Pain 7 on single-leg balance yesterday"
+    assert (sore_card["Streak"], sore_card["Last session"]) == ("1 week", "1 day ago")
+    assert sore_card["Recent pain"] == "7/10"
 
 
 def test_the_roster_costs_the_same_queries_for_fifty_athletes_with_a_year_each(
