@@ -333,24 +333,27 @@ def side_balances_for(*, athlete_ids: list[int], today: date) -> dict[int, list[
         rows = _recent_side_bests_lateral(alias, athlete_ids, since)
     else:
         rows = _recent_side_bests_window(athlete_ids, since)
-    # (athlete, exercise, name, slug, side word, best left, best right), oldest first.
-    grouped: dict[tuple[int, int], list[tuple]] = defaultdict(list)
-    for row in rows:
-        grouped[row[:2]].append(row)
-    balances: dict[int, list[SideBalance]] = defaultdict(list)
-    for (athlete_id, _exercise_id), recent in grouped.items():
-        _athlete, _exercise, name, slug, side_word, _left, _right = recent[0]
-        sides = [(left, right) for *_, left, right in recent]
-        balances[athlete_id].append(
-            SideBalance(
+    # (athlete, exercise, name, slug, side word, best left, best right), oldest first. The
+    # roster reads some 1,800 of them per request: one pass, totals kept as it goes.
+    grouped: dict[tuple[int, int], SideBalance] = {}
+    for athlete_id, exercise_id, name, slug, side_word, left, right in rows:
+        balance = grouped.get((athlete_id, exercise_id))
+        if balance is None:
+            grouped[athlete_id, exercise_id] = SideBalance(
                 exercise_name=name,
                 exercise_slug=slug,
                 side_word="side" if side_word == "side" else "leg",
-                asymmetries=[asymmetry_percent(left, right) for left, right in sides],
-                left_total=sum(left for left, _right in sides),
-                right_total=sum(right for _left, right in sides),
+                asymmetries=[asymmetry_percent(left, right)],
+                left_total=left,
+                right_total=right,
             )
-        )
+        else:
+            balance.asymmetries.append(asymmetry_percent(left, right))
+            balance.left_total += left
+            balance.right_total += right
+    balances: dict[int, list[SideBalance]] = defaultdict(list)
+    for (athlete_id, _exercise_id), balance in grouped.items():
+        balances[athlete_id].append(balance)
     for athlete_balances in balances.values():
         athlete_balances.sort(key=lambda b: (-(b.percent or 0), b.exercise_name))
     return balances
