@@ -235,8 +235,32 @@ def _balance(
     )
 
 
+@dataclass
+class SessionLevel:
+    """What the hint reads of one session's sets of an exercise; `session_results` gives
+    the same two facts (among others) aggregated in SQL."""
+
+    reached_top: bool  # every set at the top of the dose, on each side
+    level_order: int | None  # the highest level used
+
+
+def session_level(logs: list[SetLog], target: int) -> SessionLevel:
+    """`SessionLevel` from the sets in hand (their `variation` loaded), counted as
+    `session_results` counts them: the lowest set on each side, or the lowest value, must
+    reach `target`; a per-side exercise needs both sides."""
+    lefts = [log.left for log in logs if log.left is not None]
+    rights = [log.right for log in logs if log.right is not None]
+    if lefts or rights:
+        reached = bool(lefts and rights) and min(lefts) >= target and min(rights) >= target
+    else:
+        values = [log.value for log in logs if log.value is not None]
+        reached = bool(values) and min(values) >= target
+    levels = [log.variation.order for log in logs if log.variation_id is not None]
+    return SessionLevel(reached_top=reached, level_order=max(levels) if levels else None)
+
+
 def next_step(
-    results: list[SessionResult], ladder: list[Variation], exercise: Exercise
+    results: list[SessionResult] | list[SessionLevel], ladder: list[Variation], exercise: Exercise
 ) -> str | None:
     """The progression hint: the top of the dose, on every side, in each of the last two
     sessions at the same level, suggests the next level of the ladder. Never applied."""

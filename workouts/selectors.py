@@ -270,7 +270,7 @@ def session_blocks(*, session: WorkoutSession, hints: bool = False) -> list[Circ
             session=session,
             blocks=blocks,
             exercises=known.exercises,
-            sessions_doing=history.hint_sessions if history is not None else None,
+            levels=history.hint_levels if history is not None else None,
         )
     return blocks
 
@@ -283,15 +283,15 @@ class RecentHistory:
     """What the session page needs from earlier sessions, read from the last few only."""
 
     last_time: dict[int, dict[int, SetLog]]  # exercise -> round -> set, in its last session
-    # exercise -> the sessions the next-level hint reads (the last HINT_SESSIONS within
-    # HINT_LOOKBACK that did it), newest first
-    hint_sessions: dict[int, list[int]]
+    # exercise -> what the next-level hint reads of the sessions it counts (the last
+    # HINT_SESSIONS within HINT_LOOKBACK that did it), oldest first
+    hint_levels: dict[int, list[progress.SessionLevel]]
 
 
 def _recent_history(
     *, session: WorkoutSession, exercise_ids: set[int], hints: bool
 ) -> RecentHistory | None:
-    """ "Last time" and the hints' sessions from the athlete's last RECENT_SESSIONS
+    """ "Last time" and what the hints read from the athlete's last RECENT_SESSIONS
     sessions before this one: two simple queries that never look further back.
 
     None when those sessions cannot settle it: an exercise not done in them, or (for the
@@ -306,23 +306,28 @@ def _recent_history(
         .values_list("pk", "local_date")[:RECENT_SESSIONS]
     )
     if not recent:
-        return RecentHistory(last_time={}, hint_sessions={})
+        return RecentHistory(last_time={}, hint_levels={})
     found: dict[int, dict[int, dict[int, SetLog]]] = {}  # exercise -> session -> round -> set
+    sets_of: dict[tuple[int, int], list[SetLog]] = {}  # (exercise, session) -> its sets
     for log in (
         SetLog.objects.filter(
             session_id__in=[pk for pk, _day in recent],
             session_exercise__exercise_id__in=exercise_ids,
         )
         .select_related("variation")
-        .annotate(exercise_id=F("session_exercise__exercise_id"))
+        .annotate(
+            exercise_id=F("session_exercise__exercise_id"),
+            target_max=F("session_exercise__target_max"),
+        )
     ):
         found.setdefault(log.exercise_id, {}).setdefault(log.session_id, {})[log.round] = log
+        sets_of.setdefault((log.exercise_id, log.session_id), []).append(log)
     # Older sessions exist only if the slice came back full.
     more_before = len(recent) == RECENT_SESSIONS
     since = session.local_date - HINT_LOOKBACK
     more_within_lookback = more_before and recent[-1][1] >= since
     last_time: dict[int, dict[int, SetLog]] = {}
-    hint_sessions: dict[int, list[int]] = {}
+    hint_levels: dict[int, list[progress.SessionLevel]] = {}
     for exercise_id in exercise_ids:
         by_session = found.get(exercise_id, {})
         doing = [pk for pk, _day in recent if pk in by_session]  # newest first
@@ -335,8 +340,11 @@ def _recent_history(
             within = [pk for pk, day in recent if pk in by_session and day >= since]
             if len(within) < progress.HINT_SESSIONS and more_within_lookback:
                 return None
-            hint_sessions[exercise_id] = within[: progress.HINT_SESSIONS]
-    return RecentHistory(last_time=last_time, hint_sessions=hint_sessions)
+            hint_levels[exercise_id] = [
+                progress.session_level(logs, max(log.target_max for log in logs))
+                for logs in (sets_of[exercise_id, pk] for pk in within[: progress.HINT_SESSIONS])
+            ][::-1]
+    return RecentHistory(last_time=last_time, hint_levels=hint_levels)
 
 
 def session_row(
@@ -484,14 +492,14 @@ def progression_hints(
     session: WorkoutSession,
     blocks: list[CircuitBlock],
     exercises: dict[int, Exercise],
-    sessions_doing: dict[int, list[int]] | None = None,
+    levels: dict[int, list[progress.SessionLevel]] | None = None,
 ) -> None:
     """Put the next-level hint on the first row of each exercise that earned one.
 
-    `sessions_doing` gives, per exercise, the last two earlier sessions (within
-    HINT_LOOKBACK) that did it, as `_recent_history` finds them; without it one query
-    walks the history for them. Then one query aggregates only those sessions' sets, so
-    a long or dense history costs nothing more.
+    `levels` gives, per exercise, what the hint reads of the last two earlier sessions
+    (within HINT_LOOKBACK) that did it, worked out by `_recent_history` from the sets it
+    read: then no query. Without it, one query walks the history for those sessions and
+    one aggregates only their sets, so a long or dense history costs nothing more.
     """
     first_rows = {
         row.session_exercise.exercise_id: row
@@ -502,23 +510,32 @@ def progression_hints(
     }
     if not first_rows:
         return
-    if sessions_doing is None:
-        sessions_doing = _hint_sessions(session=session, exercise_ids=list(first_rows))
+    per_exercise = levels if levels is not None else _hint_results(session, list(first_rows))
+    for exercise_id, results in per_exercise.items():
+        row = first_rows.get(exercise_id)
+        if row is not None and results:
+            row.next_step = progress.next_step(results, row.variations, exercises[exercise_id])
+
+
+def _hint_results(
+    session: WorkoutSession, exercise_ids: list[int]
+) -> dict[int, list[progress.SessionResult]]:
+    """Per exercise, the results of the sessions the hint counts, oldest first: the walk
+    back through the history, for when the last few sessions do not settle it."""
+    sessions_doing = _hint_sessions(session=session, exercise_ids=exercise_ids)
     pairs = {(exercise_id, pk) for exercise_id, pks in sessions_doing.items() for pk in pks}
     if not pairs:
-        return
+        return {}
     logs = SetLog.objects.filter(
         session__athlete_id=session.athlete_id,
         session_id__in={pk for _exercise_id, pk in pairs},
         session_exercise__exercise_id__in={exercise_id for exercise_id, _pk in pairs},
     )
-    per_exercise: dict[int, list] = {}
+    per_exercise: dict[int, list[progress.SessionResult]] = {}
     for result in progress.session_results(logs):
         if (result.exercise_id, result.session_id) in pairs:
             per_exercise.setdefault(result.exercise_id, []).append(result)
-    for exercise_id, results in per_exercise.items():
-        row = first_rows[exercise_id]
-        row.next_step = progress.next_step(results, row.variations, exercises[exercise_id])
+    return per_exercise
 
 
 def _hint_sessions(*, session: WorkoutSession, exercise_ids: list[int]) -> dict[int, list[int]]:

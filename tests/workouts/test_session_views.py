@@ -367,8 +367,8 @@ def test_logging_a_set_costs_few_queries_whatever_the_history(
     assert response.status_code == 200
     assert "Last time: L 20 s · R 20 s" in response.text
     # Auth (2), the session (1), its comments (1; nothing new, so no update), its
-    # exercises, sets and ladders (3), the last six sessions and their sets (2), the
-    # next-level hints: results, and what each earned exercise progresses to (2).
-    with django_assert_max_num_queries(11):
+    # exercises, sets and the catalogue token (3), the last six sessions and their sets
+    # (2). The next-level hints come from those sets: no query of their own.
+    with django_assert_max_num_queries(9):
         page = client.get(session.get_absolute_url())
     assert "Last time: L 20 s · R 20 s" in page.text
